@@ -1,0 +1,3 @@
+"""barometer: an explorer for public-opinion survey data."""
+
+__version__ = "0.1.0"

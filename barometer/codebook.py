@@ -1,0 +1,410 @@
+"""The codebook: the one place where survey sources are reconciled into canonical indicators.
+
+`load_codebook(path)` reads `codebook.yaml`, validates it against the pydantic schema below and
+returns a frozen `Codebook`. Schema errors become `CodebookError`s that name the YAML line and key
+and say what was expected, so a researcher editing the file by hand can fix it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("en", "sq", "sr-Latn", "sr-Cyrl")
+"""Languages the app speaks. Codebook texts need `en`; `sr-Cyrl`/`sr-Latn` derive from each other."""
+
+SNAKE_ID = r"^[a-z][a-z0-9_]*$"
+CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
+
+IndicatorType = Literal["single", "ordinal", "multiple", "numeric"]
+MissingKind = Literal["dk", "refused"]
+
+
+class CodebookError(ValueError):
+    """A codebook that cannot be used; the message names the file, line and key."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Frozen):
+    """A text in several languages. English is required; the others fall back to it."""
+
+    en: str
+    sq: str | None = None
+    sr_latn: str | None = Field(default=None, alias="sr-Latn")
+    sr_cyrl: str | None = Field(default=None, alias="sr-Cyrl")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        return {"en": value} if isinstance(value, str) else value
+
+    def get(self, lang: str = "en") -> str:
+        """The text in `lang`, deriving one Serbian script from the other, else English."""
+        from barometer.translit import cyrillic_to_latin, latin_to_cyrillic
+
+        if lang == "sq" and self.sq:
+            return self.sq
+        if lang in ("sr-Latn", "sr"):
+            if self.sr_latn:
+                return self.sr_latn
+            if self.sr_cyrl:
+                return cyrillic_to_latin(self.sr_cyrl)
+        if lang == "sr-Cyrl":
+            if self.sr_cyrl:
+                return self.sr_cyrl
+            if self.sr_latn:
+                return latin_to_cyrillic(self.sr_latn)
+        return self.en
+
+    def all_texts(self) -> list[str]:
+        """Every language's text, for search."""
+        return [self.get(lang) for lang in LANGUAGES]
+
+
+class Category(_Frozen):
+    """One canonical answer category. `missing` marks don't know / refused."""
+
+    code: str = Field(pattern=CATEGORY_CODE)
+    label: Text
+    missing: MissingKind | None = None
+
+
+class Net(_Frozen):
+    """A combination of categories reported as an extra row, e.g. trust: full + some."""
+
+    code: str = Field(pattern=CATEGORY_CODE)
+    label: Text
+    categories: tuple[str, ...] = Field(min_length=1)
+
+
+class Bin(_Frozen):
+    """A closed interval [low, high] of a numeric indicator, with its category code."""
+
+    code: str = Field(pattern=CATEGORY_CODE)
+    label: Text
+    low: float
+    high: float
+
+
+class SourceMap(_Frozen):
+    """How one source (country, year) carries an indicator.
+
+    single/ordinal: `variable` and `codes` (source code -> canonical category code, or the name of a
+    shared entry under `codemaps`). multiple: `variables` (option code -> 0/1 source variable) and
+    optionally `selected` (the source code meaning "chosen", default 1) and `missing_codes`.
+    numeric: `variable`, optionally `missing_codes`. A derived indicator (one with `derive_from`)
+    may still have a source map where a file carries it directly (e.g. age already in bands).
+    """
+
+    variable: str | None = None
+    variables: dict[str, str] | None = None
+    codes: dict[int | float | str, str] | str | None = None
+    selected: int | float | str = 1
+    missing_codes: tuple[int | float | str, ...] = ()
+
+
+class Indicator(_Frozen):
+    id: str = Field(pattern=SNAKE_ID)
+    topic: str
+    type: IndicatorType
+    question: Text
+    short: Text | None = None
+    demographic: bool = False
+    categories: tuple[Category, ...] | str = ()
+    nets: tuple[Net, ...] = ()
+    bins: tuple[Bin, ...] = ()
+    derive_from: str | None = None
+    unit: Text | None = None
+    sources: dict[str, SourceMap] = Field(default_factory=dict)
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _scale_name_or_list(cls, value: Any) -> Any:
+        return value if isinstance(value, str) else tuple(value or ())
+
+    def label(self, lang: str = "en") -> str:
+        """A short label for charts and pickers (the question text when none is given)."""
+        return (self.short or self.question).get(lang)
+
+
+class Source(_Frozen):
+    """One delivery file: a country's survey in one year."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    country: str
+    year: int = Field(ge=1900, le=2200)
+    file: str
+    weight: str | None = None
+    respondent_id: str | None = None
+    strata: str | None = None
+    psu: str | None = None
+    country_variable: str | None = None
+    year_variable: str | None = None
+    encoding: str | None = None
+
+
+class Country(_Frozen):
+    name: Text
+    adult_population: int | None = Field(default=None, gt=0)
+
+
+class Topic(_Frozen):
+    id: str = Field(pattern=SNAKE_ID)
+    label: Text
+
+
+class Thresholds(_Frozen):
+    small_base: int = Field(default=50, ge=1)
+    min_base: int = Field(default=30, ge=0)
+
+    @model_validator(mode="after")
+    def _min_below_small(self) -> Thresholds:
+        if self.min_base > self.small_base:
+            raise ValueError("min_base must not exceed small_base")
+        return self
+
+
+class DatasetInfo(_Frozen):
+    id: str = Field(pattern=SNAKE_ID)
+    title: Text
+    version: str = "unversioned"
+    synthetic: bool = False
+    citation: Text | None = None
+    source_note: Text | None = None
+    thresholds: Thresholds = Thresholds()
+
+
+class Codebook(_Frozen):
+    """The whole codebook: dataset facts, shared scales and code maps, sources and indicators."""
+
+    dataset: DatasetInfo
+    countries: dict[str, Country]
+    topics: tuple[Topic, ...]
+    scales: dict[str, tuple[Category, ...]] = Field(default_factory=dict)
+    codemaps: dict[str, dict[int | float | str, str]] = Field(default_factory=dict)
+    sources: tuple[Source, ...]
+    indicators: tuple[Indicator, ...]
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Codebook:
+        problems: list[str] = []
+        seen: set[str] = set()
+        for source in self.sources:
+            if source.id in seen:
+                problems.append(f"sources: source {source.id!r} is listed twice")
+            seen.add(source.id)
+            if source.country not in self.countries:
+                problems.append(
+                    f"sources.{source.id}.country: {source.country!r} is not one of the countries "
+                    f"{sorted(self.countries)}"
+                )
+        pairs = [(s.country, s.year) for s in self.sources]
+        for pair in {p for p in pairs if pairs.count(p) > 1}:
+            problems.append(f"sources: country {pair[0]} year {pair[1]} has more than one source")
+        topic_ids = {t.id for t in self.topics}
+        indicator_ids: set[str] = set()
+        for ind in self.indicators:
+            where = f"indicators.{ind.id}"
+            if ind.id in indicator_ids:
+                problems.append(f"{where}: indicator id is used twice")
+            indicator_ids.add(ind.id)
+            if ind.topic not in topic_ids:
+                problems.append(f"{where}.topic: {ind.topic!r} is not one of {sorted(topic_ids)}")
+            if isinstance(ind.categories, str) and ind.categories not in self.scales:
+                problems.append(f"{where}.categories: no scale named {ind.categories!r}")
+                continue
+            cats = self.categories_of(ind)
+            codes = [c.code for c in cats]
+            if ind.type in ("single", "ordinal", "multiple") and not cats and not ind.bins:
+                problems.append(f"{where}.categories: a {ind.type} indicator needs categories")
+            if len(set(codes)) != len(codes):
+                problems.append(f"{where}.categories: category codes repeat")
+            for net in ind.nets:
+                unknown = [c for c in net.categories if c not in codes]
+                if unknown:
+                    problems.append(f"{where}.nets.{net.code}: unknown categories {unknown}")
+            for sid, smap in ind.sources.items():
+                if sid not in seen:
+                    problems.append(f"{where}.sources.{sid}: no source with that id")
+                    continue
+                problems.extend(self._check_source_map(ind, sid, smap, codes))
+        for ind in self.indicators:
+            if ind.derive_from and ind.derive_from not in indicator_ids:
+                problems.append(f"indicators.{ind.id}.derive_from: no indicator {ind.derive_from!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _check_source_map(
+        self, ind: Indicator, sid: str, smap: SourceMap, codes: list[str]
+    ) -> list[str]:
+        where = f"indicators.{ind.id}.sources.{sid}"
+        if ind.type == "multiple":
+            if not smap.variables:
+                return [f"{where}.variables: a multiple-response indicator needs option variables"]
+            unknown = [o for o in smap.variables if o not in codes]
+            return [f"{where}.variables: unknown options {unknown}"] if unknown else []
+        if not smap.variable:
+            return [f"{where}.variable: expected the source variable name"]
+        if ind.type == "numeric":
+            return []
+        if isinstance(smap.codes, str) and smap.codes not in self.codemaps:
+            return [f"{where}.codes: no codemap named {smap.codes!r}"]
+        mapping = self.codemap(smap)
+        targets = codes or [b.code for b in ind.bins]
+        unknown = sorted({v for v in mapping.values() if v not in targets})
+        if unknown:
+            return [f"{where}.codes: maps to unknown categories {unknown} (expected {targets})"]
+        if not mapping:
+            return [f"{where}.codes: expected a map from source codes to categories"]
+        return []
+
+    # -- look-ups -------------------------------------------------------------------------------
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Indicator]:
+        return {ind.id: ind for ind in self.indicators}
+
+    @cached_property
+    def sources_by_id(self) -> Mapping[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        try:
+            return self.by_id[indicator_id]
+        except KeyError:
+            raise KeyError(f"unknown indicator {indicator_id!r}") from None
+
+    def categories_of(self, ind: Indicator | str) -> tuple[Category, ...]:
+        """An indicator's categories in codebook order (a numeric one's bins as categories)."""
+        ind = self.indicator(ind) if isinstance(ind, str) else ind
+        if isinstance(ind.categories, str):
+            return self.scales.get(ind.categories, ())
+        if not ind.categories and ind.bins:
+            return tuple(Category(code=b.code, label=b.label) for b in ind.bins)
+        return ind.categories
+
+    def codemap(self, smap: SourceMap) -> dict[int | float | str, str]:
+        """The source-code -> category map of a source map (resolving a named codemap)."""
+        if isinstance(smap.codes, str):
+            return dict(self.codemaps[smap.codes])
+        return dict(smap.codes or {})
+
+    def country_name(self, code: str, lang: str = "en") -> str:
+        country = self.countries.get(code)
+        return country.name.get(lang) if country else code
+
+    def iter_indicators(self, *, demographic: bool | None = None) -> Iterator[Indicator]:
+        for ind in self.indicators:
+            if demographic is None or ind.demographic == demographic:
+                yield ind
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook YAML file; raise `CodebookError` naming line and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot read the codebook ({exc.strerror})") from None
+    return parse_codebook(text, source_name=str(path))
+
+
+def parse_codebook(text: str, source_name: str = "codebook.yaml") -> Codebook:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "somewhere"
+        raise CodebookError(f"{source_name}, {where}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{source_name}: expected a mapping at the top level")
+    raw = _index_lists_by_id(raw)
+    try:
+        return Codebook.model_validate(raw)
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors():
+            loc = _readable_loc(raw, err["loc"])
+            line = _line_of(node, raw, err["loc"])
+            where = f"line {line}, " if line else ""
+            messages.append(f"{source_name}, {where}{loc}: {_expected(err)}")
+        raise CodebookError("\n".join(messages)) from None
+
+
+def codebook_hash(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _index_lists_by_id(raw: dict) -> dict:
+    # Indicators, sources and topics are lists in YAML; nothing to reshape, kept as written.
+    return raw
+
+
+def _expected(err: Mapping[str, Any]) -> str:
+    msg = err["msg"]
+    if err["type"] == "missing":
+        return "this key is required but missing"
+    if err["type"] == "extra_forbidden":
+        return "unknown key (check its spelling)"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return f"{msg} (got {err.get('input')!r:.80})" if err["type"] != "value_error" else msg
+
+
+def _readable_loc(raw: Any, loc: tuple) -> str:
+    """Turn a pydantic location into a dotted key path, naming list items by their id."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(node, list) and isinstance(key, int) and key < len(node):
+            item = node[key]
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts.append(str(ident) if ident else f"[{key}]")
+            node = item
+        elif isinstance(node, dict) and key in node:
+            parts.append(str(key))
+            node = node[key]
+        elif isinstance(key, str) and not key.startswith(("function-", "int", "str", "float")):
+            parts.append(key)
+            node = None
+    return ".".join(parts) or "(top level)"
+
+
+def _line_of(node: yaml.Node | None, raw: Any, loc: tuple) -> int | None:
+    """The 1-based YAML line of the deepest node that `loc` reaches."""
+    line = None
+    for key in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if str(k.value) == str(key):
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    if node is not None:
+        line = node.start_mark.line + 1 if line is None else line
+    return line
