@@ -1,0 +1,135 @@
+"""Languages: gettext catalogs for interface strings (managed with Babel) and locale formatting.
+
+Interface strings are marked `_("...")` where a language is known and translated through the
+`.po` catalogs in `barometer/locale/`. The `.mo` files are compiled by `make install`
+(`pybabel compile`); when they are missing, the `.po` file is compiled in memory, so a fresh
+checkout still speaks every language.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_format_percent
+
+from barometer.codebook import LANGUAGES
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LANG = "en"
+_BABEL_LOCALE = {"en": "en", "sq": "sq", "sr-Latn": "sr_Latn", "sr-Cyrl": "sr_Cyrl"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "sq": "Shqip",
+    "sr-Latn": "Srpski",
+    "sr-Cyrl": "Српски",
+}
+
+
+def normalise_lang(lang: str | None) -> str:
+    """A supported language code for `lang` (case-insensitive, `sr` -> `sr-Latn`), else English."""
+    if not lang:
+        return DEFAULT_LANG
+    key = lang.strip().replace("_", "-").lower()
+    for code in LANGUAGES:
+        if key == code.lower():
+            return code
+    if key in ("sr", "sr-rs", "sr-latn-rs", "sr-me"):
+        return "sr-Latn"
+    if key in ("sr-cyrl-rs", "sr-cyrl-me"):
+        return "sr-Cyrl"
+    if key.startswith("sq"):
+        return "sq"
+    return DEFAULT_LANG
+
+
+def is_supported(lang: str | None) -> bool:
+    return lang in LANGUAGES
+
+
+def negotiate_lang(accept_language: str | None) -> str:
+    """The best supported language for an Accept-Language header, falling back to English."""
+    if not accept_language:
+        return DEFAULT_LANG
+    weighted: list[tuple[float, int, str]] = []
+    for i, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            weighted.append((-quality, i, tag))
+    for neg_quality, _i, tag in sorted(weighted):
+        if neg_quality >= 0:
+            continue
+        code = tag.lower()
+        if code.startswith("sr") and "cyrl" in code:
+            return "sr-Cyrl"
+        if code.startswith(("sr", "sh", "bs", "hr", "cnr")):
+            return "sr-Latn"
+        if code.startswith("sq"):
+            return "sq"
+        if code.startswith("en"):
+            return "en"
+    return DEFAULT_LANG
+
+
+def _catalog_dir(lang: str) -> Path:
+    return LOCALE_DIR / _BABEL_LOCALE[lang] / "LC_MESSAGES"
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    """The gettext translations of `lang` (English: the identity)."""
+    lang = normalise_lang(lang)
+    if lang == DEFAULT_LANG:
+        return gettext.NullTranslations()
+    folder = _catalog_dir(lang)
+    mo, po = folder / "messages.mo", folder / "messages.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if po.exists():
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=_BABEL_LOCALE[lang])
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    return gettext.NullTranslations()
+
+
+def gettext_for(lang: str) -> Callable[[str], str]:
+    """The `_` function of a language."""
+    return translations(normalise_lang(lang)).gettext
+
+
+def babel_locale(lang: str) -> Locale:
+    return Locale.parse(_BABEL_LOCALE[normalise_lang(lang)])
+
+
+def format_percent(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A percentage (0-100) in the locale's style: 45.3% in English, 45,3% in Albanian."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return babel_format_percent(value / 100.0, format=pattern, locale=babel_locale(lang))
+
+
+def format_number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """A number with the locale's decimal and grouping symbols."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=babel_locale(lang))

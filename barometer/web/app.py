@@ -1,0 +1,156 @@
+"""The Dash application: shell, routing between pages, downloads and embed mode.
+
+`create_app(dataset)` builds the app over a harmonised dataset (by default the shipped data,
+ingested or read from the cache). Gunicorn serves `app:server` (see app.py at the top level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import parse_qs
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import Input, Output, State, dcc, html
+
+from barometer.dataset import Dataset
+from barometer.i18n import gettext_for, negotiate_lang, normalise_lang
+from barometer.present.downloads import csv_bytes, xlsx_bytes
+from barometer.present.labels import source_caption
+from barometer.stats import QueryError, crosstab
+from barometer.web import ids
+from barometer.web.components import demo_banner, navbar, page_title
+from barometer.web.context import AppContext
+from barometer.web.pages import about, codebook_page, compare, explore, trends
+from barometer.web.params import ViewParams, encode_params, parse_params
+
+PAGE_MODULES = {"/": explore, "/trends": trends, "/compare": compare, "/codebook": codebook_page,
+                "/about": about}
+ASSETS = __file__.rsplit("/barometer/", 1)[0] + "/assets"
+
+
+def create_app(dataset: Dataset | None = None, *, name: str = "barometer") -> dash.Dash:
+    if dataset is None:
+        from barometer.ingest import load_dataset
+
+        dataset = load_dataset()
+    app_ctx = AppContext.for_dataset(dataset)
+    app = dash.Dash(
+        name,
+        title=dataset.codebook.dataset.title.en,
+        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        assets_folder=ASSETS,
+        suppress_callback_exceptions=True,
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                   {"name": "description",
+                    "content": "Explore survey results: weighted crosstabs, trends, comparisons."}],
+    )
+    app.layout = html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.LANG_STORE),
+        html.Div(id=ids.SHELL),
+    ])
+    register_routing(app, app_ctx)
+    for module in PAGE_MODULES.values():
+        if hasattr(module, "register"):
+            module.register(app, app_ctx)
+    register_downloads(app.server, app_ctx)
+    app.server.config["BAROMETER_CONTEXT"] = app_ctx
+    # -- server extensions (API, security headers, compression, caching): see barometer.web.api
+    return app
+
+
+def request_lang(search: str) -> str:
+    """`lang` from the URL, else the browser's Accept-Language, else English."""
+    query = parse_qs((search or "").lstrip("?"))
+    if query.get("lang"):
+        return normalise_lang(query["lang"][-1])
+    header = flask.request.headers.get("Accept-Language") if flask.has_request_context() else None
+    return negotiate_lang(header)
+
+
+def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
+    @app.callback(
+        Output(ids.SHELL, "children"),
+        Output(ids.LANG_STORE, "data"),
+        Input(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+    )
+    def render_shell(pathname, search):
+        lang = request_lang(search)
+        params = replace(parse_params(search or "", app_ctx.codebook, app_ctx.years), lang=lang)
+        path = pathname if pathname in PAGE_MODULES else None
+        if "1" in parse_qs((search or "").lstrip("?")).get("embed", []):
+            return embed_layout(app_ctx, params), lang
+        banner = demo_banner(app_ctx.codebook, lang)
+        if path is None:
+            _ = gettext_for(lang)
+            page = html.Div([html.H1(_("Page not found"), className="h3"),
+                             dcc.Link(_("Back to Explore"), href="/")])
+        else:
+            page = PAGE_MODULES[path].layout(app_ctx, params)
+        return html.Div([
+            html.A(gettext_for(lang)("Skip to content"), href="#main", className="skip-link"),
+            navbar(app_ctx.codebook, path or "", search or "", lang),
+            banner,
+            html.Main(dbc.Container(page, fluid=True), id="main", lang=lang),
+            html.Footer(dbc.Container(source_caption(app_ctx.codebook, lang, app_ctx.dataset.version),
+                                      fluid=True), className="site-footer"),
+        ], className=f"page page-{(path or '/').strip('/') or 'explore'}", lang=lang), lang
+
+    app.clientside_callback(
+        """function(lang, pathname) {
+            if (lang) { document.documentElement.lang = lang; }
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.SHELL, "className"),
+        Input(ids.LANG_STORE, "data"),
+        State(ids.URL, "pathname"),
+    )
+
+
+def embed_layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+    """Just the chart, its caption and a link to the full view, for an iframe."""
+    _ = gettext_for(params.lang)
+    view = app_ctx.views.explore(replace(params, chart="bars" if params.chart == "table" else params.chart))
+    full = "/" + encode_params(params)
+    return html.Div([
+        dcc.Graph(id=ids.GRAPH, figure=view.figure, config={"displaylogo": False,
+                                                             "locale": params.lang},
+                  style={"height": "92vh"}),
+        html.P([source_caption(app_ctx.codebook, params.lang, app_ctx.dataset.version), " · ",
+                html.A(_("Open the full view"), href=full, target="_blank", rel="noopener")],
+               className="embed-caption small"),
+    ], className="embed")
+
+
+def register_downloads(server: flask.Flask, app_ctx: AppContext) -> None:
+    """CSV and XLSX of the view named by the query string (same parameters as the page)."""
+
+    def result_for_request():
+        params = parse_params(flask.request.query_string.decode("utf-8", "replace"),
+                              app_ctx.codebook, app_ctx.years)
+        return params, crosstab(app_ctx.dataset, params.query())
+
+    @server.route("/download/table.<fmt>")
+    def download_table(fmt: str):
+        if fmt not in ("csv", "xlsx"):
+            flask.abort(404)
+        try:
+            params, result = result_for_request()
+        except QueryError as exc:
+            return flask.Response(str(exc), status=400, mimetype="text/plain")
+        version = app_ctx.dataset.version
+        if fmt == "csv":
+            body, mimetype = csv_bytes(result, app_ctx.codebook, params.lang, version), "text/csv"
+        else:
+            body = xlsx_bytes(result, app_ctx.codebook, params.lang, version)
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = f"barometer-{params.indicator}{'-by-' + params.by if params.by else ''}.{fmt}"
+        return flask.Response(body, mimetype=mimetype,
+                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+__all__ = ["create_app", "page_title"]

@@ -1,0 +1,191 @@
+"""Small layout builders shared by pages: navigation, banner, control groups, result tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import parse_qs, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from barometer.codebook import Codebook
+from barometer.i18n import LANGUAGE_NAMES, gettext_for
+from barometer.present.labels import synthetic_notice
+from barometer.present.tables import Section
+from barometer.textsearch import search_blob
+from barometer.web import ids
+
+PAGES = (
+    ("/", "Explore"),
+    ("/trends", "Trends"),
+    ("/compare", "Compare"),
+    ("/codebook", "Codebook"),
+    ("/about", "About"),
+)
+
+
+def page_title(path: str, lang: str) -> str:
+    _ = gettext_for(lang)
+    names = {"/": _("Explore"), "/trends": _("Trends"), "/compare": _("Compare"),
+             "/codebook": _("Codebook"), "/about": _("About")}
+    return names.get(path, _("Explore"))
+
+
+def navbar(codebook: Codebook, pathname: str, search: str, lang: str) -> dbc.Navbar:
+    """Brand, page links (keeping the indicator and language) and the language switcher."""
+    _ = gettext_for(lang)
+    carried = _carry(search, ("indicator", "lang", "country"))
+    links = [
+        dbc.NavItem(dbc.NavLink(page_title(path, lang), href=path + carried, active=pathname == path,
+                                id={"type": "nav", "page": path}))
+        for path, _name in PAGES
+    ]
+    switcher = html.Nav(
+        [
+            html.Span(_("Language") + ":", className="visually-hidden"),
+            *[
+                html.A(LANGUAGE_NAMES[code], href=pathname + _with_lang(search, code),
+                       lang=code, className="lang-link" + (" active" if code == lang else ""),
+                       **{"aria-current": "true" if code == lang else "false"})
+                for code in LANGUAGE_NAMES
+            ],
+        ],
+        className="lang-switch",
+        id=ids.LANG_SWITCH,
+        **{"aria-label": _("Language")},
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dcc.Link(codebook.dataset.title.get(lang), href="/" + carried, className="navbar-brand"),
+                dbc.NavbarToggler(id="nav-toggler", **{"aria-label": _("Menu")}),
+                dbc.Collapse(dbc.Nav(links, navbar=True, id=ids.NAV_LINKS), id="nav-collapse",
+                             navbar=True),
+                switcher,
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        expand="md",
+        className="mb-2",
+    )
+
+
+def demo_banner(codebook: Codebook, lang: str) -> html.Div | None:
+    """A plain statement, on every page, that the figures are synthetic demonstration data."""
+    if not codebook.dataset.synthetic:
+        return None
+    _ = gettext_for(lang)
+    return html.Div(
+        [
+            html.Strong(synthetic_notice(lang).capitalize() + ". "),
+            _("These figures come from a random model built to test this explorer; they are not "
+              "survey findings and must not be quoted as such."),
+        ],
+        id=ids.BANNER,
+        className="demo-banner",
+        role="note",
+    )
+
+
+def labelled(label: str, control, control_id: str, help_text: str = "") -> html.Div:
+    """A form group whose label is bound to its control (for screen readers and clicks)."""
+    children = [dbc.Label(label, html_for=control_id, className="form-label fw-semibold mb-1"),
+                control]
+    if help_text:
+        children.append(dbc.FormText(help_text))
+    return html.Div(children, className="mb-3")
+
+
+def indicator_options(codebook: Codebook, lang: str, *, include_demographics: bool = False,
+                      exclude: Sequence[str] = (), types: Sequence[str] | None = None) -> list[dict]:
+    """Dropdown options grouped by topic (topic headings as disabled options); each option is
+    searchable by its question text in every language, folded for case and diacritics."""
+    options: list[dict] = []
+    for topic in codebook.topics:
+        members = [
+            i for i in codebook.indicators
+            if i.topic == topic.id and i.id not in exclude
+            and (include_demographics or not i.demographic)
+            and (types is None or i.type in types)
+        ]
+        if not members:
+            continue
+        options.append({"label": "— " + topic.label.get(lang) + " —", "value": f"topic:{topic.id}",
+                        "disabled": True})
+        for ind in members:
+            texts = ind.question.all_texts() + (ind.short.all_texts() if ind.short else []) + [ind.id]
+            options.append({"label": ind.label(lang), "value": ind.id, "search": search_blob(texts)})
+    return options
+
+
+def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[dict]:
+    """Demographics first, then every other breakable question."""
+    _ = gettext_for(lang)
+    options = [{"label": _("No breakdown"), "value": ""}]
+    demographics = [i for i in codebook.indicators if i.demographic and i.id != indicator_id
+                    and (i.type != "numeric" or i.bins)]
+    options.append({"label": "— " + _("Demographics") + " —", "value": "group:demo", "disabled": True})
+    options += [{"label": i.label(lang), "value": i.id, "search": search_blob(i.question.all_texts())}
+                for i in demographics]
+    options += indicator_options(codebook, lang, exclude=(indicator_id,),
+                                 types=("single", "ordinal"))
+    return options
+
+
+def results_tables(sections: Sequence[Section], lang: str) -> list:
+    """Semantic HTML tables: caption, column headers with significance letters, row headers."""
+    _ = gettext_for(lang)
+    out = []
+    for section in sections:
+        head = html.Thead(html.Tr(
+            [html.Th(_("Answer"), scope="col")]
+            + [html.Th([c.label, html.Span(f" ({c.letter})", className="sig-letter") if c.letter else None],
+                       scope="col") for c in section.columns]
+        ))
+        body = []
+        for row in section.rows:
+            cells = []
+            for cell in row.cells:
+                classes = " ".join(k for k, on in (("small-base", cell.small),
+                                                    ("suppressed", cell.suppressed)) if on)
+                content = [cell.text]
+                if cell.small and row.kind != "base":
+                    content.append(html.Span("†", className="flag", title=_("Small base")))
+                if cell.sig:
+                    content.append(html.Sup(cell.sig, className="sig",
+                                            title=_("Significantly higher than column(s) {letters}").format(
+                                                letters=", ".join(cell.sig))))
+                if cell.ci:
+                    content.append(html.Div(cell.ci, className="ci"))
+                cells.append(html.Td(content, className=classes or None, title=cell.title or None))
+            body.append(html.Tr([html.Th(row.label, scope="row")] + cells, className=f"row-{row.kind}"))
+        out.append(html.Div(
+            [
+                dbc.Table([html.Caption(section.caption), head, html.Tbody(body)], bordered=False,
+                          hover=True, size="sm", className="result-table"),
+                html.P(section.test, className="test-note") if section.test else None,
+            ],
+            className="table-responsive",
+        ))
+    if sections:
+        out.append(html.P(
+            _("Cells show the percentage and its 95% confidence interval. Letters mark a column "
+              "significantly higher than the lettered column (p < 0.05, corrected for multiple "
+              "comparisons). † small base: read with caution."),
+            className="table-legend",
+        ))
+    return out
+
+
+def _carry(search: str, keys: Sequence[str]) -> str:
+    query = parse_qs((search or "").lstrip("?"))
+    kept = [(k, query[k][-1]) for k in keys if query.get(k)]
+    return "?" + urlencode(kept, safe=",:") if kept else ""
+
+
+def _with_lang(search: str, lang: str) -> str:
+    query = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    query["lang"] = [lang]
+    return "?" + urlencode(query, doseq=True, safe=",:")

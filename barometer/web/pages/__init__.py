@@ -1,0 +1,1 @@
+"""The explorer's pages; each module has `layout(app_ctx, params)` and `register(app, app_ctx)`."""

@@ -1,0 +1,49 @@
+"""About: the method in plain words, the data version, how to cite, the API."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from barometer.i18n import gettext_for
+from barometer.web.context import AppContext
+from barometer.web.params import ViewParams
+
+
+def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+    _ = gettext_for(params.lang)
+    info = app_ctx.codebook.dataset
+    t = info.thresholds
+    sources = app_ctx.codebook.sources
+    n = len(app_ctx.dataset)
+    return html.Div([
+        html.H1(_("About these data"), className="h3"),
+        html.P(info.title.get(params.lang)),
+        html.H2(_("The sample"), className="h5 mt-3"),
+        html.P(_("{n} interviews from {files} survey files: each country and year is a separate "
+                 "sample of adults, interviewed face to face.").format(n=f"{n:,}", files=len(sources))),
+        html.H2(_("Weights"), className="h5 mt-3"),
+        html.P(_("Each file carries a design weight that makes the sample match the population by "
+                 "region, settlement, gender and age. Weighted figures use it; the unweighted base n "
+                 "is always the real number of people asked.")),
+        html.H2(_("Margins of error"), className="h5 mt-3"),
+        html.P(_("Each percentage comes with a 95% confidence interval: if the survey were repeated "
+                 "many times, 95 of 100 such intervals would contain the true value. Weighting "
+                 "widens it: we use the effective base (Kish), or Taylor linearisation where the "
+                 "file names strata and sampling points. Letters in a table mark groups that "
+                 "differ significantly (p < 0.05, corrected for multiple comparisons); the "
+                 "chi-square test (Rao-Scott corrected when weighted) says whether the answer "
+                 "depends on the breakdown at all.")),
+        html.H2(_("Small bases"), className="h5 mt-3"),
+        html.P(_("Figures from fewer than {small} respondents are marked as a small base; under "
+                 "{minimum} they are not shown at all.").format(small=t.small_base, minimum=t.min_base)),
+        html.H2(_("Data version"), className="h5 mt-3"),
+        html.P([html.Code(app_ctx.dataset.version), " · ",
+                _("synthetic demonstration data") if info.synthetic else info.version]),
+        html.H2(_("How to cite"), className="h5 mt-3"),
+        html.P(_("Every Explore view shows a citation with its permanent link under the chart; the "
+                 "link restores exactly that view.")),
+        html.H2(_("Data for developers"), className="h5 mt-3"),
+        html.P([_("The same figures are available as JSON or CSV from the API: "),
+                html.A("/api/v1/docs", href="/api/v1/docs"), "."]),
+        dcc.Link("← " + _("Back to Explore"), href=f"/?lang={params.lang}"),
+    ], className="about")

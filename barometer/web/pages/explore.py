@@ -1,0 +1,289 @@
+"""Explore: pick an indicator, filter, break down, and read the chart and its table."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash_bootstrap_components as dbc
+from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
+
+from barometer.i18n import gettext_for
+from barometer.web import ids
+from barometer.web.components import breakdown_options, indicator_options, labelled, results_tables
+from barometer.web.context import AppContext
+from barometer.web.params import ViewParams, encode_params, parse_params
+
+PAGE_URL = "explore-url"
+
+
+def controls_from(params: ViewParams) -> dict:
+    """The value of every Explore control for a view."""
+    return {
+        ids.INDICATOR: params.indicator,
+        ids.COUNTRY: list(params.countries),
+        ids.YEAR: [str(y) for y in params.years],
+        ids.BY: params.by or "",
+        ids.WEIGHTED: params.weighted,
+        ids.PERCENT: params.percent,
+        ids.MISSING: params.missing == "show",
+        ids.CHART_TYPE: params.chart,
+    }
+
+
+def params_from(app_ctx: AppContext, lang: str, indicator, countries, years, by, weighted, percent,
+                missing, chart, filter_indicators, filter_values) -> ViewParams:
+    """Read the controls back into view parameters (through the same parser as URLs)."""
+    query = {
+        "indicator": [indicator or ""],
+        "by": [by or ""],
+        "country": [",".join(countries or [])],
+        "year": [",".join(years or [])],
+        "weighted": ["1" if weighted else "0"],
+        "percent": [percent or "column"],
+        "missing": ["show" if missing else "hide"],
+        "chart": [chart or "bars"],
+        "lang": [lang],
+        "filter": [f"{ind}:{','.join(vals)}" for ind, vals in zip(filter_indicators, filter_values,
+                                                                   strict=False) if ind and vals],
+    }
+    return parse_params(query, app_ctx.codebook, app_ctx.years)
+
+
+def filter_row(app_ctx: AppContext, index: int, lang: str, indicator: str | None = None,
+               values: tuple[str, ...] = ()) -> html.Div:
+    """One 'indicator is one of …' condition with a remove button (pattern-matching ids)."""
+    _ = gettext_for(lang)
+    codebook = app_ctx.codebook
+    options = [o for o in indicator_options(codebook, lang, include_demographics=True,
+                                            types=("single", "ordinal", "numeric"))
+               if o["disabled"] or codebook.indicator(o["value"]).type != "numeric"
+               or codebook.indicator(o["value"]).bins]
+    ind_id = {"type": ids.FILTER_INDICATOR, "index": index}
+    val_id = {"type": ids.FILTER_VALUES, "index": index}
+    return html.Div(
+        [
+            dcc.Dropdown(id=ind_id, options=demographics_first(app_ctx, options, lang),
+                         value=indicator, placeholder=_("Filter by…"), className="filter-indicator",
+                         **{"aria-label": _("Filter: question")}),
+            dcc.Dropdown(id=val_id, options=value_options(app_ctx, indicator, lang), value=list(values),
+                         multi=True, placeholder=_("is one of…"), className="filter-values",
+                         **{"aria-label": _("Filter: answers to keep")}),
+            dbc.Button("×", id={"type": ids.REMOVE_FILTER, "index": index}, color="link",
+                       className="remove-filter", title=_("Remove this filter"),
+                       **{"aria-label": _("Remove this filter")}),
+        ],
+        className="filter-row",
+    )
+
+
+def demographics_first(app_ctx: AppContext, options: list[dict], lang: str) -> list[dict]:
+    _ = gettext_for(lang)
+    demo = [o for o in options if not o["disabled"] and app_ctx.codebook.indicator(o["value"]).demographic]
+    rest = [o for o in options if o["disabled"] or not app_ctx.codebook.indicator(o["value"]).demographic]
+    heading = {"label": "— " + _("Demographics") + " —", "value": "group:demo", "disabled": True}
+    return [heading, *demo, *rest]
+
+
+def value_options(app_ctx: AppContext, indicator: str | None, lang: str) -> list[dict]:
+    if not indicator or indicator not in app_ctx.codebook.by_id:
+        return []
+    return [{"label": c.label.get(lang), "value": c.code}
+            for c in app_ctx.codebook.categories_of(indicator)]
+
+
+def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+    _ = gettext_for(params.lang)
+    codebook, lang = app_ctx.codebook, params.lang
+    values = controls_from(params)
+    controls = [
+        labelled(_("Question"), dcc.Dropdown(
+            id=ids.INDICATOR, options=indicator_options(codebook, lang), value=values[ids.INDICATOR],
+            clearable=False, optionHeight=50, maxHeight=420, search_order="original",
+            placeholder=_("Search questions…")), ids.INDICATOR,
+            _("Type words of the question, in any language.")),
+        labelled(_("Countries"), dbc.Checklist(
+            id=ids.COUNTRY, options=[{"label": codebook.country_name(c, lang), "value": c}
+                                     for c in codebook.countries],
+            value=values[ids.COUNTRY], inline=True), ids.COUNTRY, _("None ticked: all countries.")),
+        labelled(_("Years"), dbc.Checklist(
+            id=ids.YEAR, options=[{"label": str(y), "value": str(y)} for y in app_ctx.years],
+            value=values[ids.YEAR], inline=True), ids.YEAR),
+        labelled(_("Break down by"), dcc.Dropdown(
+            id=ids.BY, options=breakdown_options(codebook, lang, params.indicator),
+            value=values[ids.BY], clearable=False, maxHeight=380), ids.BY),
+        html.Fieldset([
+            html.Legend(_("Filters"), className="form-label fw-semibold fs-6 mb-1"),
+            html.Div([filter_row(app_ctx, i, lang, ind, codes)
+                      for i, (ind, codes) in enumerate(params.filters)], id=ids.FILTER_ROWS),
+            dbc.Button("+ " + _("Add a filter"), id=ids.ADD_FILTER, color="secondary",
+                       outline=True, size="sm", n_clicks=0),
+        ], className="mb-3"),
+        html.Div([
+            dbc.Switch(id=ids.WEIGHTED, label=_("Weighted"), value=values[ids.WEIGHTED]),
+            dbc.Switch(id=ids.MISSING, label=_("Show don't know / refused"), value=values[ids.MISSING]),
+        ], className="mb-2"),
+        labelled(_("Percentages"), dbc.RadioItems(
+            id=ids.PERCENT, options=[{"label": _("of column (group)"), "value": "column"},
+                                     {"label": _("of row (answer)"), "value": "row"},
+                                     {"label": _("of total"), "value": "total"}],
+            value=values[ids.PERCENT], inline=True), ids.PERCENT),
+        labelled(_("Chart"), dbc.RadioItems(
+            id=ids.CHART_TYPE, options=[{"label": _("Grouped bars"), "value": "bars"},
+                                        {"label": _("100% stacked"), "value": "stacked"},
+                                        {"label": _("Horizontal bars"), "value": "horizontal"},
+                                        {"label": _("Table only"), "value": "table"}],
+            value=values[ids.CHART_TYPE], inline=True), ids.CHART_TYPE),
+    ]
+    results = [
+        html.H1(id=ids.INDICATOR_QUESTION, className="question h4"),
+        html.Div(id=ids.NOTICES, role="status"),
+        dcc.Loading(
+            html.Div([
+                dcc.Graph(id=ids.GRAPH, config=graph_config(params), className="result-graph",
+                          responsive=True, style={"height": "560px"}),
+                html.Div(id=ids.TABLE, className="result-tables",
+                         **{"aria-live": "polite"}),
+                html.P(id=ids.BASE_NOTE, className="base-note"),
+            ]),
+            id=ids.LOADING, type="default", delay_show=150,
+        ),
+        share_bar(params),
+    ]
+    return html.Div(
+        [
+            dcc.Location(id=PAGE_URL, refresh=False),
+            dbc.Row([
+                dbc.Col(html.Aside(controls, className="controls", **{"aria-label": _("Controls")}),
+                        md=4, lg=3),
+                dbc.Col(html.Section(results, **{"aria-label": _("Results")}), md=8, lg=9),
+            ]),
+        ]
+    )
+
+
+def graph_config(params: ViewParams) -> dict:
+    """Chart toolbar: PNG and SVG downloads named after the indicator; no Plotly logo."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": f"barometer-{params.indicator}",
+                                 "scale": 2, "width": 1100, "height": 650},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "locale": params.lang,
+    }
+
+
+def share_bar(params: ViewParams) -> html.Div:
+    _ = gettext_for(params.lang)
+    return html.Div(
+        [
+            html.Div([
+                dbc.Label(_("Link to this view"), html_for=ids.PERMALINK, className="fw-semibold"),
+                dbc.InputGroup([
+                    dbc.Input(id=ids.PERMALINK, readonly=True, type="url"),
+                    dbc.Button([dcc.Clipboard(target_id=ids.PERMALINK, id=ids.COPY_LINK,
+                                              className="d-inline"), " ", _("Copy link")],
+                               color="primary", outline=True, className="copy-button"),
+                ], size="sm"),
+            ], className="mb-2"),
+            html.Div([
+                html.Span(_("Download") + ": ", className="fw-semibold"),
+                html.A(_("Table (CSV)"), id=ids.DOWNLOAD_CSV, href="#", download="", className="me-3"),
+                html.A(_("Table (XLSX)"), id=ids.DOWNLOAD_XLSX, href="#", download="", className="me-3"),
+                html.A(_("Chart (SVG)"), id="download-svg", href="#", className="me-3",
+                       **{"data-format": "svg"}),
+                html.A(_("Chart (PNG)"), id="download-png", href="#", **{"data-format": "png"}),
+            ], className="mb-2"),
+            html.P(id=ids.CITATION, className="citation small"),
+        ],
+        className="share-bar",
+    )
+
+
+def register(app, app_ctx: AppContext) -> None:
+    control_ids = [ids.INDICATOR, ids.COUNTRY, ids.YEAR, ids.BY, ids.WEIGHTED, ids.PERCENT,
+                   ids.MISSING, ids.CHART_TYPE]
+    control_props = ["value"] * len(control_ids)
+
+    @app.callback(
+        Output(PAGE_URL, "search"),
+        [Output(i, p) for i, p in zip(control_ids, control_props, strict=True)],
+        Output(ids.BY, "options"),
+        Output(ids.FILTER_ROWS, "children", allow_duplicate=True),
+        Output(ids.INDICATOR_QUESTION, "children"),
+        Output(ids.GRAPH, "figure"),
+        Output(ids.GRAPH, "style"),
+        Output(ids.TABLE, "children"),
+        Output(ids.BASE_NOTE, "children"),
+        Output(ids.NOTICES, "children"),
+        Output(ids.DOWNLOAD_CSV, "href"),
+        Output(ids.DOWNLOAD_XLSX, "href"),
+        Output(ids.CITATION, "children"),
+        Input(PAGE_URL, "search"),
+        [Input(i, p) for i, p in zip(control_ids, control_props, strict=True)],
+        Input({"type": ids.FILTER_INDICATOR, "index": ALL}, "value"),
+        Input({"type": ids.FILTER_VALUES, "index": ALL}, "value"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def update_explore(search, indicator, countries, years, by, weighted, percent, missing, chart,
+                       filter_indicators, filter_values, lang):
+        from_url = ctx.triggered_id in (None, PAGE_URL)
+        if from_url:
+            params = parse_params(search or "", app_ctx.codebook, app_ctx.years)
+            params = replace(params, lang=lang or params.lang)
+        else:
+            params = params_from(app_ctx, lang, indicator, countries, years, by, weighted, percent,
+                                 missing, chart, filter_indicators, filter_values)
+        new_search = encode_params(params)
+        view = app_ctx.views.explore(params)
+        values = controls_from(params)
+        control_out = [values[i] if from_url else no_update for i in control_ids]
+        if not from_url and by and by != (params.by or ""):
+            control_out[control_ids.index(ids.BY)] = params.by or ""  # by == indicator was dropped
+        rows = ([filter_row(app_ctx, i, params.lang, ind, codes)
+                 for i, (ind, codes) in enumerate(params.filters)] if from_url else no_update)
+        return (
+            new_search if new_search != search else no_update,
+            *control_out,
+            breakdown_options(app_ctx.codebook, params.lang, params.indicator),
+            rows,
+            view.question,
+            view.figure,
+            {"display": "none"} if params.chart == "table" and view.ok else {"height": "560px"},
+            results_tables(view.sections, params.lang),
+            view.note,
+            [dbc.Alert(n, color="warning", className="py-1 small mb-2") for n in view.notices],
+            "/download/table.csv" + new_search,
+            "/download/table.xlsx" + new_search,
+            app_ctx.citation(params, "/" + new_search),
+        )
+
+    @app.callback(
+        Output(ids.FILTER_ROWS, "children", allow_duplicate=True),
+        Input(ids.ADD_FILTER, "n_clicks"),
+        Input({"type": ids.REMOVE_FILTER, "index": ALL}, "n_clicks"),
+        State(ids.FILTER_ROWS, "children"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def edit_filter_rows(add_clicks, remove_clicks, rows, lang):
+        rows = rows or []
+        trigger = ctx.triggered_id
+        if trigger == ids.ADD_FILTER:
+            used = [r["props"]["children"][0]["props"]["id"]["index"] for r in rows]
+            return rows + [filter_row(app_ctx, max(used, default=-1) + 1, lang)]
+        if isinstance(trigger, dict) and trigger.get("type") == ids.REMOVE_FILTER:
+            if not any(remove_clicks):
+                return no_update
+            return [r for r in rows
+                    if r["props"]["children"][0]["props"]["id"]["index"] != trigger["index"]]
+        return no_update
+
+    @app.callback(
+        Output({"type": ids.FILTER_VALUES, "index": MATCH}, "options"),
+        Input({"type": ids.FILTER_INDICATOR, "index": MATCH}, "value"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def filter_value_options(indicator, lang):
+        return value_options(app_ctx, indicator, lang)

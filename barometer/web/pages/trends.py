@@ -1,0 +1,101 @@
+"""Trends: one indicator's chosen category across waves, a line per country with CI bands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from barometer.i18n import gettext_for
+from barometer.present.labels import category_labels
+from barometer.web import ids
+from barometer.web.components import indicator_options, labelled, results_tables
+from barometer.web.context import AppContext
+from barometer.web.params import ViewParams, encode_params, parse_params
+from barometer.web.views import default_trend_category
+
+PAGE_URL = "trends-url"
+
+
+def category_options(app_ctx: AppContext, indicator: str, lang: str) -> list[dict]:
+    labels = category_labels(app_ctx.codebook, indicator, lang)
+    missing = {c.code for c in app_ctx.codebook.categories_of(indicator) if c.missing}
+    return [{"label": label, "value": code} for code, label in labels.items() if code not in missing]
+
+
+def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+    _ = gettext_for(params.lang)
+    lang = params.lang
+    category = params.category or default_trend_category(app_ctx.codebook, params.indicator)
+    controls = [
+        labelled(_("Question"), dcc.Dropdown(id=ids.INDICATOR, options=indicator_options(
+            app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
+            search_order="original"), ids.INDICATOR),
+        labelled(_("Answer to follow"), dcc.Dropdown(
+            id=ids.TREND_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
+            value=category, clearable=False), ids.TREND_CATEGORY),
+        labelled(_("Countries"), dbc.Checklist(
+            id=ids.COUNTRY, options=[{"label": app_ctx.codebook.country_name(c, lang), "value": c}
+                                     for c in app_ctx.codebook.countries],
+            value=list(params.countries), inline=True), ids.COUNTRY),
+        dbc.Switch(id=ids.WEIGHTED, label=_("Weighted"), value=params.weighted),
+    ]
+    return html.Div([
+        dcc.Location(id=PAGE_URL, refresh=False),
+        dbc.Row([
+            dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
+            dbc.Col(html.Section([
+                html.H1(id=ids.INDICATOR_QUESTION, className="question h4"),
+                html.Div(id=ids.NOTICES, role="status"),
+                dcc.Loading(html.Div([
+                    dcc.Graph(id=ids.GRAPH, style={"height": "520px"},
+                              config={"displaylogo": False, "locale": lang}),
+                    html.Div(id=ids.TABLE, className="result-tables"),
+                    html.P(id=ids.BASE_NOTE, className="base-note"),
+                ]), delay_show=150),
+            ]), md=8, lg=9),
+        ]),
+    ])
+
+
+def register(app, app_ctx: AppContext) -> None:
+    @app.callback(
+        Output(PAGE_URL, "search"),
+        Output(ids.TREND_CATEGORY, "options"),
+        Output(ids.TREND_CATEGORY, "value"),
+        Output(ids.INDICATOR_QUESTION, "children"),
+        Output(ids.GRAPH, "figure"),
+        Output(ids.TABLE, "children"),
+        Output(ids.BASE_NOTE, "children"),
+        Output(ids.NOTICES, "children"),
+        Input(PAGE_URL, "search"),
+        Input(ids.INDICATOR, "value"),
+        Input(ids.TREND_CATEGORY, "value"),
+        Input(ids.COUNTRY, "value"),
+        Input(ids.WEIGHTED, "value"),
+        State(ids.LANG_STORE, "data"),
+    )
+    def update_trends(search, indicator, category, countries, weighted, lang):
+        if ctx.triggered_id in (None, PAGE_URL):
+            params = replace(parse_params(search or "", app_ctx.codebook, app_ctx.years), lang=lang)
+        else:
+            if ctx.triggered_id == ids.INDICATOR:
+                category = None
+            params = parse_params({
+                "indicator": [indicator or ""], "category": [category or ""],
+                "country": [",".join(countries or [])], "weighted": ["1" if weighted else "0"],
+                "lang": [lang]}, app_ctx.codebook, app_ctx.years)
+        view = app_ctx.views.trends(params)
+        new_search = encode_params(view.params, include=("indicator", "category", "country",
+                                                         "weighted", "lang"))
+        return (
+            new_search if new_search != search else no_update,
+            category_options(app_ctx, view.params.indicator, view.params.lang),
+            view.params.category,
+            view.question,
+            view.figure,
+            results_tables(view.sections, view.params.lang),
+            view.note,
+            [dbc.Alert(n, color="warning", className="py-1 small") for n in view.notices],
+        )
