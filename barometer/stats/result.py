@@ -1,0 +1,55 @@
+"""The outcome of a query: one tidy table of cells plus table-level tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from barometer.codebook import Thresholds
+from barometer.stats.query import Query
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "country",
+    "year",
+    "by",
+    "category",
+    "is_net",
+    "is_missing",
+    "n",
+    "weighted",
+    "percent",
+    "se",
+    "ci_low",
+    "ci_high",
+    "base_n",
+    "base_weighted",
+    "eff_base",
+    "small",
+    "suppressed",
+    "sig",
+)
+"""Columns of `Result.table`, in order (numeric results add `median`)."""
+
+TEST_COLUMNS: tuple[str, ...] = ("country", "year", "statistic", "df", "p_value", "method")
+
+PEARSON = "Pearson chi-square"
+RAO_SCOTT = "Rao-Scott chi-square"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A computed table. `table` has one row per (country, year, by, category) with the columns
+    of `TABLE_COLUMNS`; `tests` one row per (country, year) with the chi-square test of
+    independence; `by_letters` maps breakdown codes to the column letters used in `sig`;
+    `notes` say in words how weights, pooling and variance were handled."""
+
+    query: Query
+    kind: Literal["categorical", "multiple", "numeric"]
+    table: pd.DataFrame
+    tests: pd.DataFrame
+    by_letters: dict[str, str]
+    thresholds: Thresholds
+    variance: Literal["kish", "taylor", "srs"] = "kish"
+    notes: tuple[str, ...] = field(default=())

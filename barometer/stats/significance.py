@@ -1,0 +1,144 @@
+"""Significance: chi-square tests of independence and column-proportion letters.
+
+Unweighted: Pearson's X² = Σ (O - E)² / E over the non-empty rows and columns, df = (R-1)(C-1).
+
+Weighted: Rao-Scott second-order corrected chi-square (Rao & Scott 1984). With p̂ the weighted
+cell proportions of the table, n the unweighted base, X²_P = n Σ (p̂_rc - p̂_r p̂_c)² / (p̂_r p̂_c),
+P = (diag(p̂) - p̂p̂')/n the multinomial covariance and V the design covariance of p̂ (Taylor
+linearised: weights only, each respondent its own PSU, or over the codebook's strata/PSUs), the
+generalised design effects are the eigenvalues of Δ = (X̃₂'PX̃₂)⁻¹(X̃₂'VX̃₂), where X̃₂ is the
+interaction contrast of the saturated log-linear model made orthogonal to the main effects
+under P. The statistic X²_RS = X²_P · tr(Δ) / tr(Δ²) is referred to χ² with the Satterthwaite
+df = tr(Δ)² / tr(Δ²) (not necessarily an integer).
+
+Column-proportion letters (as SPSS Custom Tables / Crunch): within each answer row, every pair of
+breakdown columns is compared with a two-sided z-test of the column proportions; with Kish
+variance the pooled test on effective bases, z = (p₁ - p₂) / sqrt(p̄(1-p̄)(1/n₁ + 1/n₂)),
+p̄ = (n₁p₁ + n₂p₂)/(n₁+n₂) (statsmodels `proportions_ztest`); with Taylor variance
+z = (p₁ - p₂) / sqrt(v₁ + v₂). The p-values of a row are Holm-adjusted (step-down Bonferroni over
+the pairs of that row) and a cell gets the letter of each column it is significantly higher than
+at 5%. Columns under the minimum base take no part.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+from scipy.stats import chi2, norm
+
+ALPHA = 0.05
+
+
+def column_letters(count: int) -> list[str]:
+    """A, B, … Z, AA, AB, … for `count` breakdown columns."""
+    letters = []
+    for i in range(count):
+        name, j = "", i
+        while True:
+            name = chr(ord("A") + j % 26) + name
+            j = j // 26 - 1
+            if j < 0:
+                break
+        letters.append(name)
+    return letters
+
+
+def pearson_chi2(counts: np.ndarray) -> tuple[float, float, float]:
+    """(X², df, p) of a two-way table of counts, ignoring empty rows and columns."""
+    table = _nonempty(np.asarray(counts, dtype=np.float64))
+    if min(table.shape) < 2:
+        return np.nan, np.nan, np.nan
+    total = table.sum()
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
+    stat = float(((table - expected) ** 2 / expected).sum())
+    df = (table.shape[0] - 1) * (table.shape[1] - 1)
+    return stat, float(df), float(chi2.sf(stat, df))
+
+
+def _nonempty(table: np.ndarray) -> np.ndarray:
+    return table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+
+
+def rao_scott_chi2(weighted: np.ndarray, cov: np.ndarray, n: float) -> tuple[float, float, float]:
+    """(X²_RS, df, p), second-order Rao-Scott, for an (R, C) table of weighted totals whose cell
+    proportions (in row-major order) have design covariance `cov` (RC × RC); `n` = unweighted base."""
+    weighted = np.asarray(weighted, dtype=np.float64)
+    rows = weighted.sum(axis=1) > 0
+    cols = weighted.sum(axis=0) > 0
+    r, c = int(rows.sum()), int(cols.sum())
+    if r < 2 or c < 2 or n <= 1:
+        return np.nan, np.nan, np.nan
+    keep = np.outer(rows, cols).ravel()
+    table = weighted[rows][:, cols]
+    v = cov[np.ix_(keep, keep)]
+    p = (table / table.sum()).ravel()
+    pr = table.sum(axis=1) / table.sum()
+    pc = table.sum(axis=0) / table.sum()
+    expected = np.outer(pr, pc).ravel()
+    x2 = float(n * ((p - expected) ** 2 / expected).sum())
+    p_srs = (np.diag(p) - np.outer(p, p)) / n
+    ones_r, ones_c = np.ones((r, 1)), np.ones((c, 1))
+    dummies_r, dummies_c = np.eye(r)[:, 1:], np.eye(c)[:, 1:]
+    x1 = np.hstack([np.ones((r * c, 1)), np.kron(dummies_r, ones_c), np.kron(ones_r, dummies_c)])
+    x2m = np.kron(dummies_r, dummies_c)
+    x1p = x1.T @ p_srs
+    x2t = x2m - x1 @ np.linalg.pinv(x1p @ x1, hermitian=True) @ (x1p @ x2m)
+    delta = np.linalg.pinv(x2t.T @ p_srs @ x2t, hermitian=True) @ (x2t.T @ v @ x2t)
+    t1 = float(np.trace(delta))
+    t2 = float(np.trace(delta @ delta))
+    if not (t1 > 0 and t2 > 0):
+        return np.nan, np.nan, np.nan
+    stat = x2 * t1 / t2
+    df = t1 * t1 / t2
+    return stat, df, float(chi2.sf(stat, df))
+
+
+def holm_significant(pvalues: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
+    """Holm step-down along the last axis (NaN = not tested); True where rejected."""
+    p = np.asarray(pvalues, dtype=np.float64)
+    k = p.shape[-1]
+    if k == 0:
+        return np.zeros(p.shape, dtype=bool)
+    tested = np.sum(~np.isnan(p), axis=-1, keepdims=True)
+    order = np.argsort(p, axis=-1)  # NaN sort last
+    ranked = np.take_along_axis(p, order, axis=-1)
+    rank = np.arange(k)
+    adjusted = np.fmax.accumulate(np.minimum(ranked * (tested - rank), 1.0), axis=-1)
+    rejected_sorted = (adjusted < alpha) & (rank < tested)
+    rejected = np.empty_like(rejected_sorted)
+    np.put_along_axis(rejected, order, rejected_sorted, axis=-1)
+    return rejected
+
+
+def pairwise_higher(
+    p: np.ndarray, n_eff: np.ndarray, var: np.ndarray | None, eligible: np.ndarray
+) -> np.ndarray:
+    """higher[..., k, a, b]: column a's proportion in row k is significantly above column b's.
+
+    `p`, `var` have shape (G, B, K) (proportions and their design variances, or None for the
+    pooled Kish test), `n_eff` and `eligible` shape (G, B)."""
+    g, b, k = p.shape
+    higher = np.zeros((g, k, b, b), dtype=bool)
+    pairs = list(combinations(range(b), 2))
+    if not pairs:
+        return higher
+    ia = np.array([a for a, _ in pairs])
+    ib = np.array([c for _, c in pairs])
+    p1, p2 = p[:, ia, :], p[:, ib, :]  # (G, P, K)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if var is None:
+            n1, n2 = n_eff[:, ia, None], n_eff[:, ib, None]
+            pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+            se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+        else:
+            se = np.sqrt(var[:, ia, :] + var[:, ib, :])
+        z = (p1 - p2) / se
+    pvals = 2.0 * norm.sf(np.abs(z))
+    ok = eligible[:, ia, None] & eligible[:, ib, None] & (se > 0) & np.isfinite(z)
+    pvals = np.where(ok, pvals, np.nan)
+    rejected = holm_significant(np.moveaxis(pvals, 1, 2))  # (G, K, P)
+    z = np.moveaxis(z, 1, 2)
+    higher[:, :, ia, ib] = rejected & (z > 0)
+    higher[:, :, ib, ia] = rejected & (z < 0)
+    return higher
