@@ -1,0 +1,205 @@
+"""Read one survey file (.sav/.zsav/.por/.dta/.csv) into a DataFrame plus the metadata we use.
+
+SPSS/Stata files go through pyreadstat with `user_missing=True`, so declared user-missing codes
+stay visible and the codebook decides what they mean. Dates are never converted (ingest does not
+use them, and real files hold dates pyreadstat cannot represent). A file whose strings are not
+valid in the declared encoding is re-read as cp1252, then latin-1, and the fallback is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+
+from barometer.ingest.errors import UnreadableFileError
+
+READABLE_SUFFIXES = (".sav", ".zsav", ".por", ".dta", ".csv")
+FALLBACK_ENCODINGS = ("cp1252", "latin1")
+
+
+@dataclass(frozen=True)
+class FileMeta:
+    """What we need from a file's metadata, the same shape for every format."""
+
+    columns: tuple[str, ...]
+    n_rows: int | None
+    variable_labels: Mapping[str, str] = field(default_factory=dict)
+    value_labels: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
+    missing_ranges: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    missing_values: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    formats: Mapping[str, str] = field(default_factory=dict)
+    measures: Mapping[str, str] = field(default_factory=dict)
+    storage_widths: Mapping[str, int] = field(default_factory=dict)
+    mr_sets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    encoding: str | None = None
+    file_label: str | None = None
+    creation_year: int | None = None
+    notes: tuple[str, ...] = ()
+
+    def declared_missing(self, variable: str, values: Sequence[Any]) -> np.ndarray:
+        """Which of `values` the file declares user-missing for `variable` (ranges, discrete
+        values, Stata tagged missings)."""
+        flags = np.zeros(len(values), dtype=bool)
+        ranges = self.missing_ranges.get(variable, ())
+        discrete = set(self.missing_values.get(variable, ()))
+        if not ranges and not discrete:
+            return flags
+        for i, value in enumerate(values):
+            if value in discrete:
+                flags[i] = True
+                continue
+            number = as_number(value)
+            if number is not None:
+                flags[i] = any(lo <= number <= hi for lo, hi in ranges)
+            elif isinstance(value, str):
+                flags[i] = any(lo == value for lo, _ in ranges)
+        return flags
+
+
+def as_number(value: Any) -> float | None:
+    """A float for a numeric value or numeric-looking string, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _reader(path: Path):
+    suffix = path.suffix.lower()
+    if suffix in (".sav", ".zsav"):
+        return pyreadstat.read_sav, True
+    if suffix == ".dta":
+        return pyreadstat.read_dta, True
+    if suffix == ".por":
+        return pyreadstat.read_por, False
+    raise UnreadableFileError(
+        f"{path}: unsupported file type {path.suffix!r} (expected one of {', '.join(READABLE_SUFFIXES)})"
+    )
+
+
+def _is_encoding_problem(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "encoding" in text or "convert string" in text or "unicode" in text
+
+
+def read_survey(
+    path: Path,
+    *,
+    columns: Sequence[str] | None = None,
+    encoding: str | None = None,
+    metadata_only: bool = False,
+) -> tuple[pd.DataFrame, FileMeta]:
+    """Read `path` (optionally only `columns`); raise `UnreadableFileError` naming the file."""
+    if not path.is_file():
+        raise UnreadableFileError(f"{path}: file not found")
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path, columns=columns, encoding=encoding, metadata_only=metadata_only)
+    read, has_user_missing = _reader(path)
+    kwargs: dict[str, Any] = {"disable_datetime_conversion": True, "metadataonly": metadata_only}
+    if has_user_missing:
+        kwargs["user_missing"] = True
+    if columns is not None:
+        kwargs["usecols"] = list(columns)
+    tried = [encoding] if encoding else [None]
+    if has_user_missing:
+        tried += [e for e in FALLBACK_ENCODINGS if e != encoding]
+    notes: list[str] = []
+    last: Exception | None = None
+    for enc in tried:
+        try:
+            frame, meta = read(str(path), encoding=enc, **kwargs) if enc else read(str(path), **kwargs)
+        except Exception as exc:  # readers raise several types (ReadstatError, OverflowError, ...)
+            last = exc
+            if enc is tried[0] and not _is_encoding_problem(exc):
+                break
+            continue
+        if enc is not None and enc != encoding:
+            notes.append(
+                f"{path.name}: text is not valid in the file's declared encoding; read as {enc}"
+            )
+        return frame, _file_meta(meta, frame, encoding=enc, notes=notes)
+    raise UnreadableFileError(f"{path}: cannot read the file ({_describe(last)})") from None
+
+
+def _describe(exc: Exception | None) -> str:
+    if exc is None:
+        return "unknown error"
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def _file_meta(meta: Any, frame: pd.DataFrame, *, encoding: str | None, notes: list[str]) -> FileMeta:
+    ranges = {
+        var: tuple((_range_end(r["lo"]), _range_end(r["hi"])) for r in spans)
+        for var, spans in (getattr(meta, "missing_ranges", None) or {}).items()
+    }
+    creation = getattr(meta, "creation_time", None)
+    return FileMeta(
+        columns=tuple(meta.column_names),
+        n_rows=getattr(meta, "number_rows", None),
+        variable_labels={
+            k: v for k, v in (meta.column_names_to_labels or {}).items() if v is not None
+        },
+        value_labels=dict(meta.variable_value_labels or {}),
+        missing_ranges=ranges,
+        missing_values={
+            k: tuple(v) for k, v in (getattr(meta, "missing_user_values", None) or {}).items()
+        },
+        formats=dict(getattr(meta, "original_variable_types", None) or {}),
+        measures=dict(getattr(meta, "variable_measure", None) or {}),
+        storage_widths=dict(getattr(meta, "variable_storage_width", None) or {}),
+        mr_sets=dict(getattr(meta, "mr_sets", None) or {}),
+        encoding=encoding or getattr(meta, "file_encoding", None),
+        file_label=getattr(meta, "file_label", None),
+        creation_year=getattr(creation, "year", None),
+        notes=tuple(notes),
+    )
+
+
+def _range_end(value: Any) -> Any:
+    number = as_number(value)
+    return number if number is not None else value
+
+
+def _read_csv(
+    path: Path, *, columns: Sequence[str] | None, encoding: str | None, metadata_only: bool
+) -> tuple[pd.DataFrame, FileMeta]:
+    notes: list[str] = []
+    encodings = [encoding or "utf-8", *[e for e in FALLBACK_ENCODINGS if e != encoding]]
+    last: Exception | None = None
+    for enc in encodings:
+        try:
+            frame = pd.read_csv(
+                path,
+                usecols=list(columns) if columns is not None else None,
+                nrows=0 if metadata_only else None,
+                encoding=enc,
+                low_memory=False,
+            )
+        except UnicodeDecodeError as exc:
+            last = exc
+            continue
+        except (ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise UnreadableFileError(f"{path}: cannot read the CSV file ({_describe(exc)})") from None
+        if enc != (encoding or "utf-8"):
+            notes.append(f"{path.name}: not valid {encoding or 'UTF-8'}; read as {enc}")
+        meta = FileMeta(
+            columns=tuple(str(c) for c in frame.columns),
+            n_rows=None if metadata_only else len(frame),
+            encoding=enc,
+            notes=tuple(notes),
+        )
+        return frame, meta
+    raise UnreadableFileError(f"{path}: cannot decode the CSV file ({_describe(last)})")
