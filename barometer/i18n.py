@@ -12,7 +12,7 @@ import gettext
 import io
 import math
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -42,11 +42,10 @@ def normalise_lang(lang: str | None) -> str:
     for code in LANGUAGES:
         if key == code.lower():
             return code
-    if key in ("sr", "sr-rs", "sr-latn-rs", "sr-me"):
-        return "sr-Latn"
-    if key in ("sr-cyrl-rs", "sr-cyrl-me"):
-        return "sr-Cyrl"
-    if key.startswith("sq"):
+    primary = key.split("-", 1)[0]
+    if primary == "sr":
+        return "sr-Cyrl" if "cyrl" in key.split("-") else "sr-Latn"
+    if primary == "sq":
         return "sq"
     return DEFAULT_LANG
 
@@ -89,7 +88,7 @@ def _catalog_dir(lang: str) -> Path:
     return LOCALE_DIR / _BABEL_LOCALE[lang] / "LC_MESSAGES"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The gettext translations of `lang` (English: the identity)."""
     lang = normalise_lang(lang)

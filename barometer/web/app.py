@@ -24,6 +24,7 @@ from barometer.web.components import demo_banner, navbar, page_title
 from barometer.web.context import AppContext
 from barometer.web.pages import about, codebook_page, compare, explore, trends
 from barometer.web.params import ViewParams, encode_params, parse_params
+from barometer.web.serving import configure_server
 
 PAGE_MODULES = {"/": explore, "/trends": trends, "/compare": compare, "/codebook": codebook_page,
                 "/about": about}
@@ -39,7 +40,6 @@ def create_app(dataset: Dataset | None = None, *, name: str = "barometer") -> da
     app = dash.Dash(
         name,
         title=dataset.codebook.dataset.title.en,
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
         assets_folder=ASSETS,
         suppress_callback_exceptions=True,
         update_title=None,
@@ -59,6 +59,7 @@ def create_app(dataset: Dataset | None = None, *, name: str = "barometer") -> da
     register_downloads(app.server, app_ctx)
     app.server.config["BAROMETER_CONTEXT"] = app_ctx
     # -- server extensions (API, security headers, compression, caching): see barometer.web.api
+    configure_server(app)
     return app
 
 
@@ -117,7 +118,7 @@ def embed_layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     view = app_ctx.views.explore(replace(params, chart="bars" if params.chart == "table" else params.chart))
     full = "/" + encode_params(params)
     return html.Div([
-        dcc.Graph(id=ids.GRAPH, figure=view.figure, config={"displaylogo": False,
+        dcc.Graph(id="embed-graph", figure=view.figure, config={"displaylogo": False,
                                                              "locale": params.lang},
                   style={"height": "92vh"}),
         html.P([source_caption(app_ctx.codebook, params.lang, app_ctx.dataset.version), " · ",

@@ -58,16 +58,14 @@ def navbar(codebook: Codebook, pathname: str, search: str, lang: str) -> dbc.Nav
         dbc.Container(
             [
                 dcc.Link(codebook.dataset.title.get(lang), href="/" + carried, className="navbar-brand"),
-                dbc.NavbarToggler(id="nav-toggler", **{"aria-label": _("Menu")}),
-                dbc.Collapse(dbc.Nav(links, navbar=True, id=ids.NAV_LINKS), id="nav-collapse",
-                             navbar=True),
+                dbc.Nav(links, navbar=True, id=ids.NAV_LINKS, className="flex-row flex-wrap"),
                 switcher,
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
-        expand="md",
+        expand=True,
         className="mb-2",
     )
 

@@ -16,11 +16,10 @@ from barometer.web.views import Views
 class AppContext:
     dataset: Dataset
     views: Views
-    base_url: str = "http://127.0.0.1:8050"
 
     @classmethod
-    def for_dataset(cls, dataset: Dataset, base_url: str = "http://127.0.0.1:8050") -> AppContext:
-        return cls(dataset=dataset, views=Views(dataset), base_url=base_url.rstrip("/"))
+    def for_dataset(cls, dataset: Dataset) -> AppContext:
+        return cls(dataset=dataset, views=Views(dataset))
 
     @property
     def codebook(self) -> Codebook:
@@ -30,14 +29,14 @@ class AppContext:
     def years(self) -> tuple[int, ...]:
         return self.views.years
 
-    def citation(self, params: ViewParams, path_and_query: str) -> str:
+    def citation(self, params: ViewParams, url: str) -> str:
         """How to cite the current view: title, data version, access date and the link."""
         _ = gettext_for(params.lang)
         info = self.codebook.dataset
         cite = info.citation.get(params.lang) if info.citation else info.title.get(params.lang)
         text = _("Cite as: {citation}, data version {version}, accessed {date}, {url}").format(
             citation=cite, version=self.dataset.version, date=date.today().isoformat(),
-            url=self.base_url + path_and_query)
+            url=url)
         if info.synthetic:
             text += " (" + _("synthetic demonstration data") + ")"
         return text

@@ -34,9 +34,25 @@ DOWNLOAD_XLSX = "download-xlsx"
 CITATION = "citation"
 LOADING = "loading"
 
-# Trends and Compare
-TREND_CATEGORY = "trend-category"
-POOL = "pool"
+# Trends and Compare: their own ids, so one page's callbacks never wait on another's components
+COMPARE_BASE_NOTE = "compare-base-note"
+COMPARE_GRAPH = "compare-graph"
+COMPARE_INDICATOR = "compare-indicator"
+COMPARE_INDICATOR_QUESTION = "compare-indicator-question"
+COMPARE_NOTICES = "compare-notices"
+COMPARE_POOL = "compare-pool"
+COMPARE_TABLE = "compare-table"
+COMPARE_WEIGHTED = "compare-weighted"
+COMPARE_YEAR = "compare-year"
+TRENDS_BASE_NOTE = "trends-base-note"
+TRENDS_COUNTRY = "trends-country"
+TRENDS_GRAPH = "trends-graph"
+TRENDS_INDICATOR = "trends-indicator"
+TRENDS_INDICATOR_QUESTION = "trends-indicator-question"
+TRENDS_NOTICES = "trends-notices"
+TRENDS_TABLE = "trends-table"
+TRENDS_TREND_CATEGORY = "trends-trend-category"
+TRENDS_WEIGHTED = "trends-weighted"
 
 # Codebook
 CODEBOOK_SEARCH = "codebook-search"

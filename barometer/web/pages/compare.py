@@ -21,32 +21,32 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     lang = params.lang
     year = str((params.years or app_ctx.years)[-1])
     controls = [
-        labelled(_("Question"), dcc.Dropdown(id=ids.INDICATOR, options=indicator_options(
+        labelled(_("Question"), dcc.Dropdown(id=ids.COMPARE_INDICATOR, options=indicator_options(
             app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
-            search_order="original"), ids.INDICATOR),
+            search_order="original"), ids.COMPARE_INDICATOR),
         labelled(_("Year"), dbc.RadioItems(
-            id=ids.YEAR, options=[{"label": str(y), "value": str(y)} for y in app_ctx.years],
-            value=year, inline=True), ids.YEAR),
+            id=ids.COMPARE_YEAR, options=[{"label": str(y), "value": str(y)} for y in app_ctx.years],
+            value=year, inline=True), ids.COMPARE_YEAR),
         labelled(_("Pooled figure"), dbc.RadioItems(
-            id=ids.POOL, options=[
+            id=ids.COMPARE_POOL, options=[
                 {"label": _("None"), "value": "separate"},
                 {"label": _("Each country counts equally"), "value": "equal"},
                 {"label": _("By adult population"), "value": "population"}],
-            value=params.pool), ids.POOL),
-        dbc.Switch(id=ids.WEIGHTED, label=_("Weighted"), value=params.weighted),
+            value=params.pool), ids.COMPARE_POOL),
+        dbc.Switch(id=ids.COMPARE_WEIGHTED, label=_("Weighted"), value=params.weighted),
     ]
     return html.Div([
         dcc.Location(id=PAGE_URL, refresh=False),
         dbc.Row([
             dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
             dbc.Col(html.Section([
-                html.H1(id=ids.INDICATOR_QUESTION, className="question h4"),
-                html.Div(id=ids.NOTICES, role="status"),
+                html.H1(id=ids.COMPARE_INDICATOR_QUESTION, className="question h4"),
+                html.Div(id=ids.COMPARE_NOTICES, role="status"),
                 dcc.Loading(html.Div([
-                    dcc.Graph(id=ids.GRAPH, style={"height": "480px"},
+                    dcc.Graph(id=ids.COMPARE_GRAPH, style={"height": "480px"},
                               config={"displaylogo": False, "locale": lang}),
-                    html.Div(id=ids.TABLE, className="result-tables"),
-                    html.P(id=ids.BASE_NOTE, className="base-note"),
+                    html.Div(id=ids.COMPARE_TABLE, className="result-tables"),
+                    html.P(id=ids.COMPARE_BASE_NOTE, className="base-note"),
                 ]), delay_show=150),
             ]), md=8, lg=9),
         ]),
@@ -56,16 +56,16 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
 def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(PAGE_URL, "search"),
-        Output(ids.INDICATOR_QUESTION, "children"),
-        Output(ids.GRAPH, "figure"),
-        Output(ids.TABLE, "children"),
-        Output(ids.BASE_NOTE, "children"),
-        Output(ids.NOTICES, "children"),
+        Output(ids.COMPARE_INDICATOR_QUESTION, "children"),
+        Output(ids.COMPARE_GRAPH, "figure"),
+        Output(ids.COMPARE_TABLE, "children"),
+        Output(ids.COMPARE_BASE_NOTE, "children"),
+        Output(ids.COMPARE_NOTICES, "children"),
         Input(PAGE_URL, "search"),
-        Input(ids.INDICATOR, "value"),
-        Input(ids.YEAR, "value"),
-        Input(ids.POOL, "value"),
-        Input(ids.WEIGHTED, "value"),
+        Input(ids.COMPARE_INDICATOR, "value"),
+        Input(ids.COMPARE_YEAR, "value"),
+        Input(ids.COMPARE_POOL, "value"),
+        Input(ids.COMPARE_WEIGHTED, "value"),
         State(ids.LANG_STORE, "data"),
     )
     def update_compare(search, indicator, year, pool, weighted, lang):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash_bootstrap_components as dbc
+import flask
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from barometer.i18n import gettext_for
@@ -14,6 +15,11 @@ from barometer.web.context import AppContext
 from barometer.web.params import ViewParams, encode_params, parse_params
 
 PAGE_URL = "explore-url"
+
+
+def request_base_url() -> str:
+    """The site's own address as the visitor reached it (for citations)."""
+    return flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
 
 
 def controls_from(params: ViewParams) -> dict:
@@ -56,21 +62,21 @@ def filter_row(app_ctx: AppContext, index: int, lang: str, indicator: str | None
     codebook = app_ctx.codebook
     options = [o for o in indicator_options(codebook, lang, include_demographics=True,
                                             types=("single", "ordinal", "numeric"))
-               if o["disabled"] or codebook.indicator(o["value"]).type != "numeric"
+               if o.get("disabled") or codebook.indicator(o["value"]).type != "numeric"
                or codebook.indicator(o["value"]).bins]
     ind_id = {"type": ids.FILTER_INDICATOR, "index": index}
     val_id = {"type": ids.FILTER_VALUES, "index": index}
     return html.Div(
         [
+            html.Label(_("Filter: question and answers to keep"),
+                       className="visually-hidden"),
             dcc.Dropdown(id=ind_id, options=demographics_first(app_ctx, options, lang),
-                         value=indicator, placeholder=_("Filter by…"), className="filter-indicator",
-                         **{"aria-label": _("Filter: question")}),
+                         value=indicator, placeholder=_("Filter by…"), className="filter-indicator"),
             dcc.Dropdown(id=val_id, options=value_options(app_ctx, indicator, lang), value=list(values),
-                         multi=True, placeholder=_("is one of…"), className="filter-values",
-                         **{"aria-label": _("Filter: answers to keep")}),
-            dbc.Button("×", id={"type": ids.REMOVE_FILTER, "index": index}, color="link",
-                       className="remove-filter", title=_("Remove this filter"),
-                       **{"aria-label": _("Remove this filter")}),
+                         multi=True, placeholder=_("is one of…"), className="filter-values"),
+            html.Button("×", id={"type": ids.REMOVE_FILTER, "index": index},
+                        className="btn btn-link remove-filter", title=_("Remove this filter"),
+                        **{"aria-label": _("Remove this filter")}),
         ],
         className="filter-row",
     )
@@ -78,8 +84,8 @@ def filter_row(app_ctx: AppContext, index: int, lang: str, indicator: str | None
 
 def demographics_first(app_ctx: AppContext, options: list[dict], lang: str) -> list[dict]:
     _ = gettext_for(lang)
-    demo = [o for o in options if not o["disabled"] and app_ctx.codebook.indicator(o["value"]).demographic]
-    rest = [o for o in options if o["disabled"] or not app_ctx.codebook.indicator(o["value"]).demographic]
+    demo = [o for o in options if not o.get("disabled") and app_ctx.codebook.indicator(o["value"]).demographic]
+    rest = [o for o in options if o.get("disabled") or not app_ctx.codebook.indicator(o["value"]).demographic]
     heading = {"label": "— " + _("Demographics") + " —", "value": "group:demo", "disabled": True}
     return [heading, *demo, *rest]
 
@@ -255,8 +261,16 @@ def register(app, app_ctx: AppContext) -> None:
             [dbc.Alert(n, color="warning", className="py-1 small mb-2") for n in view.notices],
             "/download/table.csv" + new_search,
             "/download/table.xlsx" + new_search,
-            app_ctx.citation(params, "/" + new_search),
+            app_ctx.citation(params, request_base_url() + "/" + new_search),
         )
+
+    app.clientside_callback(
+        """function(search) {
+            return window.location.origin + window.location.pathname + (search || "");
+        }""",
+        Output(ids.PERMALINK, "value"),
+        Input(PAGE_URL, "search"),
+    )
 
     @app.callback(
         Output(ids.FILTER_ROWS, "children", allow_duplicate=True),
@@ -270,13 +284,13 @@ def register(app, app_ctx: AppContext) -> None:
         rows = rows or []
         trigger = ctx.triggered_id
         if trigger == ids.ADD_FILTER:
-            used = [r["props"]["children"][0]["props"]["id"]["index"] for r in rows]
+            used = [r["props"]["children"][1]["props"]["id"]["index"] for r in rows]
             return rows + [filter_row(app_ctx, max(used, default=-1) + 1, lang)]
         if isinstance(trigger, dict) and trigger.get("type") == ids.REMOVE_FILTER:
             if not any(remove_clicks):
                 return no_update
             return [r for r in rows
-                    if r["props"]["children"][0]["props"]["id"]["index"] != trigger["index"]]
+                    if r["props"]["children"][1]["props"]["id"]["index"] != trigger["index"]]
         return no_update
 
     @app.callback(

@@ -29,30 +29,30 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     lang = params.lang
     category = params.category or default_trend_category(app_ctx.codebook, params.indicator)
     controls = [
-        labelled(_("Question"), dcc.Dropdown(id=ids.INDICATOR, options=indicator_options(
+        labelled(_("Question"), dcc.Dropdown(id=ids.TRENDS_INDICATOR, options=indicator_options(
             app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
-            search_order="original"), ids.INDICATOR),
+            search_order="original"), ids.TRENDS_INDICATOR),
         labelled(_("Answer to follow"), dcc.Dropdown(
-            id=ids.TREND_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
-            value=category, clearable=False), ids.TREND_CATEGORY),
+            id=ids.TRENDS_TREND_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
+            value=category, clearable=False), ids.TRENDS_TREND_CATEGORY),
         labelled(_("Countries"), dbc.Checklist(
-            id=ids.COUNTRY, options=[{"label": app_ctx.codebook.country_name(c, lang), "value": c}
+            id=ids.TRENDS_COUNTRY, options=[{"label": app_ctx.codebook.country_name(c, lang), "value": c}
                                      for c in app_ctx.codebook.countries],
-            value=list(params.countries), inline=True), ids.COUNTRY),
-        dbc.Switch(id=ids.WEIGHTED, label=_("Weighted"), value=params.weighted),
+            value=list(params.countries), inline=True), ids.TRENDS_COUNTRY),
+        dbc.Switch(id=ids.TRENDS_WEIGHTED, label=_("Weighted"), value=params.weighted),
     ]
     return html.Div([
         dcc.Location(id=PAGE_URL, refresh=False),
         dbc.Row([
             dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
             dbc.Col(html.Section([
-                html.H1(id=ids.INDICATOR_QUESTION, className="question h4"),
-                html.Div(id=ids.NOTICES, role="status"),
+                html.H1(id=ids.TRENDS_INDICATOR_QUESTION, className="question h4"),
+                html.Div(id=ids.TRENDS_NOTICES, role="status"),
                 dcc.Loading(html.Div([
-                    dcc.Graph(id=ids.GRAPH, style={"height": "520px"},
+                    dcc.Graph(id=ids.TRENDS_GRAPH, style={"height": "520px"},
                               config={"displaylogo": False, "locale": lang}),
-                    html.Div(id=ids.TABLE, className="result-tables"),
-                    html.P(id=ids.BASE_NOTE, className="base-note"),
+                    html.Div(id=ids.TRENDS_TABLE, className="result-tables"),
+                    html.P(id=ids.TRENDS_BASE_NOTE, className="base-note"),
                 ]), delay_show=150),
             ]), md=8, lg=9),
         ]),
@@ -62,25 +62,25 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
 def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(PAGE_URL, "search"),
-        Output(ids.TREND_CATEGORY, "options"),
-        Output(ids.TREND_CATEGORY, "value"),
-        Output(ids.INDICATOR_QUESTION, "children"),
-        Output(ids.GRAPH, "figure"),
-        Output(ids.TABLE, "children"),
-        Output(ids.BASE_NOTE, "children"),
-        Output(ids.NOTICES, "children"),
+        Output(ids.TRENDS_TREND_CATEGORY, "options"),
+        Output(ids.TRENDS_TREND_CATEGORY, "value"),
+        Output(ids.TRENDS_INDICATOR_QUESTION, "children"),
+        Output(ids.TRENDS_GRAPH, "figure"),
+        Output(ids.TRENDS_TABLE, "children"),
+        Output(ids.TRENDS_BASE_NOTE, "children"),
+        Output(ids.TRENDS_NOTICES, "children"),
         Input(PAGE_URL, "search"),
-        Input(ids.INDICATOR, "value"),
-        Input(ids.TREND_CATEGORY, "value"),
-        Input(ids.COUNTRY, "value"),
-        Input(ids.WEIGHTED, "value"),
+        Input(ids.TRENDS_INDICATOR, "value"),
+        Input(ids.TRENDS_TREND_CATEGORY, "value"),
+        Input(ids.TRENDS_COUNTRY, "value"),
+        Input(ids.TRENDS_WEIGHTED, "value"),
         State(ids.LANG_STORE, "data"),
     )
     def update_trends(search, indicator, category, countries, weighted, lang):
         if ctx.triggered_id in (None, PAGE_URL):
             params = replace(parse_params(search or "", app_ctx.codebook, app_ctx.years), lang=lang)
         else:
-            if ctx.triggered_id == ids.INDICATOR:
+            if ctx.triggered_id == ids.TRENDS_INDICATOR:
                 category = None
             params = parse_params({
                 "indicator": [indicator or ""], "category": [category or ""],

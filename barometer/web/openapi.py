@@ -1,0 +1,321 @@
+"""The OpenAPI 3 document of `/api/v1` and the plain-HTML docs page rendered from it.
+
+Parameter schemas are built from the codebook and the waves in the data (enumerations of ids,
+patterns of comma-separated codes), so the document tells clients, and schemathesis, exactly
+which values are valid. The docs page uses no external assets (the CSP allows none).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from barometer.codebook import LANGUAGES
+from barometer.web.api import API_PREFIX, PROBLEM_MIMETYPE, PROBLEM_TYPES, problem_type
+from barometer.web.context import AppContext
+from barometer.web.params import (
+    MAX_FILTERS,
+    MAX_VALUE_LENGTH,
+    MISSING_MODES,
+    PERCENT_BASES,
+    POOL_MODES,
+)
+
+CODE = r"[A-Za-z0-9][A-Za-z0-9_.+\-]*"
+
+
+def _alternatives(names) -> str:
+    return "(?:" + "|".join(re.escape(str(n)) for n in names) + ")"
+
+
+def _list_pattern(names) -> str:
+    one = _alternatives(names)
+    return f"^{one}(?:,{one})*$"
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def _parameters(app_ctx: AppContext) -> dict[str, dict]:
+    codebook = app_ctx.codebook
+    ids = [i.id for i in codebook.indicators]
+    breakdowns = [i.id for i in codebook.indicators
+                  if i.type in ("single", "ordinal") or (i.type == "numeric" and i.bins)]
+    filterable = [i.id for i in codebook.indicators if i.type != "multiple"
+                  and (i.type != "numeric" or i.bins)]
+    countries = list(codebook.countries)
+    years = [str(y) for y in app_ctx.years]
+
+    def query(name: str, schema: dict, description: str, **extra: Any) -> dict:
+        return {"name": name, "in": "query", "required": False, "schema": schema,
+                "description": description, **extra}
+
+    return {
+        "indicator": query("indicator", {"type": "string", "enum": ids},
+                           "Indicator id (see /indicators).", required=True),
+        "by": query("by", {"type": "string", "enum": breakdowns},
+                    "Breakdown: another single, ordinal or banded numeric indicator."),
+        "country": query("country", {"type": "string", "pattern": _list_pattern(countries),
+                                     "maxLength": MAX_VALUE_LENGTH},
+                         "Comma-separated country codes; all countries when absent.",
+                         example=",".join(countries[:2])),
+        "year": query("year", {"type": "string", "pattern": _list_pattern(years or ["0"]),
+                               "maxLength": MAX_VALUE_LENGTH},
+                      "Comma-separated survey years; crosstab and frequencies default to the "
+                      "latest wave, trend to every wave.",
+                      example=years[-1] if years else None),
+        "filter": query("filter", {
+            "type": "array", "maxItems": MAX_FILTERS,
+            "items": {"type": "string", "maxLength": MAX_VALUE_LENGTH,
+                      "pattern": f"^{_alternatives(filterable or ['x'])}:{CODE}(?:,{CODE})*$"}},
+            "Repeatable `indicator:code,code` conditions, combined with AND.",
+            style="form", explode=True),
+        "weighted": query("weighted", {"type": "string", "enum": ["1", "0", "true", "false"],
+                                       "default": "1"}, "Apply the survey weights."),
+        "percent": query("percent", {"type": "string", "enum": list(PERCENT_BASES),
+                                     "default": "column"}, "Percentage base."),
+        "missing": query("missing", {"type": "string", "enum": list(MISSING_MODES),
+                                     "default": "hide"},
+                         "`show` keeps don't know / refused in the base."),
+        "lang": query("lang", {"type": "string", "enum": list(LANGUAGES), "default": "en"},
+                      "Language of labels."),
+        "pool": query("pool", {"type": "string", "enum": list(POOL_MODES),
+                               "default": "separate"},
+                      "Pool countries: `equal` (each country counts the same) or `population` "
+                      "(by adult population)."),
+        "trend_pool": query("pool", {"type": "string", "enum": ["separate"],
+                                     "default": "separate"},
+                            "Trends follow each country separately."),
+        "chart": query("chart", {"type": "string", "enum": ["bars", "stacked", "horizontal",
+                                                            "table"]},
+                       "Accepted so explorer links work; ignored.", deprecated=True),
+        "category": query("category", {"type": "string", "pattern": f"^{CODE}$",
+                                       "maxLength": MAX_VALUE_LENGTH},
+                          "The answer or net code the trend follows (default: the first net, "
+                          "else the first answer)."),
+        "format": query("format", {"type": "string", "enum": ["json", "csv"], "default": "json"},
+                        "`csv` answers the tidy table of `barometer crosstab --format csv`."),
+        "format_json": query("format", {"type": "string", "enum": ["json"], "default": "json"},
+                             "Only JSON."),
+    }
+
+
+def _schemas() -> dict[str, dict]:
+    num = _nullable({"type": "number"})
+    string = {"type": "string"}
+    row = {
+        "type": "object",
+        "required": ["country", "year", "category", "n", "percent", "suppressed"],
+        "properties": {
+            "country": string, "country_label": string, "year": {"type": "integer"},
+            "by": _nullable(string), "by_label": _nullable(string),
+            "category": string, "category_label": string,
+            "is_net": {"type": "boolean"}, "is_missing": {"type": "boolean"},
+            "n": num, "weighted": num, "percent": num, "se": num, "ci_low": num,
+            "ci_high": num, "base_n": num, "base_weighted": num, "eff_base": num,
+            "small": {"type": "boolean"}, "suppressed": {"type": "boolean"},
+            "sig": _nullable(string),
+        },
+    }
+    test = {"type": "object", "properties": {
+        "country": string, "year": {"type": "integer"}, "statistic": num, "df": num,
+        "p_value": num, "method": _nullable(string)}}
+    labelled = {"type": "object", "properties": {"id": string, "label": string,
+                                                 "question": string}}
+    table = {
+        "type": "object",
+        "required": ["endpoint", "query", "data_version", "synthetic", "rows", "tests"],
+        "properties": {
+            "endpoint": {"type": "string", "enum": ["crosstab", "frequencies", "trend"]},
+            "query": {"type": "object"},
+            "data_version": string,
+            "synthetic": {"type": "boolean"},
+            "dataset": {"type": "object"},
+            "source": string,
+            "indicator": labelled,
+            "by": _nullable(labelled),
+            "kind": string,
+            "variance": string,
+            "thresholds": {"type": "object", "properties": {
+                "small_base": {"type": "integer"}, "min_base": {"type": "integer"}}},
+            "base_note": string,
+            "notes": {"type": "array", "items": string},
+            "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
+            "tests": {"type": "array", "items": {"$ref": "#/components/schemas/Test"}},
+            "category": {"type": "object"},
+        },
+    }
+    indicators = {
+        "type": "object",
+        "required": ["data_version", "synthetic", "indicators"],
+        "properties": {
+            "data_version": string, "synthetic": {"type": "boolean"},
+            "countries": {"type": "array", "items": {"type": "object"}},
+            "years": {"type": "array", "items": {"type": "integer"}},
+            "topics": {"type": "array", "items": {"type": "object"}},
+            "indicators": {"type": "array", "items": {"type": "object", "required": [
+                "id", "type", "question", "categories", "availability"]}},
+        },
+    }
+    problem = {
+        "type": "object",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": string, "title": string, "status": {"type": "integer"}, "detail": string,
+            "instance": string, "param": string, "value": string,
+            "allowed": {"type": "array", "items": string},
+        },
+    }
+    return {"Cell": row, "Test": test, "Table": table, "Indicators": indicators,
+            "Problem": problem}
+
+
+def build_openapi(app_ctx: AppContext) -> dict:
+    """The OpenAPI 3.0 document of this server's API for its dataset."""
+    info = app_ctx.codebook.dataset
+    params = _parameters(app_ctx)
+    problem_400 = {"description": "A parameter is invalid (RFC 9457 problem).",
+                   "content": {PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    table_ok = {"description": "The table: JSON, or CSV with `format=csv`.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Table"}},
+                            "text/csv": {"schema": {"type": "string"}}}}
+    common = [params[n] for n in ("indicator", "country", "year", "filter", "weighted",
+                                  "percent", "missing", "lang")]
+
+    def table_op(op_id: str, summary: str, description: str, extra: list[dict]) -> dict:
+        return {"get": {"operationId": op_id, "summary": summary, "description": description,
+                        "parameters": common + extra + [params["chart"], params["format"]],
+                        "responses": {"200": table_ok, "400": problem_400}}}
+
+    synthetic = (" The data are synthetic demonstration data: no figure is a finding."
+                 if info.synthetic else "")
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": f"{info.title.en} API",
+            "version": "1",
+            "description": (
+                "Aggregated survey tables: weighted percentages with standard errors, 95% "
+                "confidence intervals and significance tests; the same numbers as the explorer "
+                "and the `barometer` command line. Parameters are those of the explorer's URLs. "
+                f"Data version {app_ctx.dataset.version}. Cells whose base is below the "
+                "codebook's minimum are suppressed (percent, se and interval null)." + synthetic),
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            f"{API_PREFIX}/indicators": {"get": {
+                "operationId": "indicators",
+                "summary": "The codebook: indicators, categories, topics and availability",
+                "description": "Every indicator with its question, answer categories, nets, "
+                               "bands and the country-years where it was asked.",
+                "parameters": [params["lang"], params["format_json"]],
+                "responses": {"200": {"description": "The codebook.", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Indicators"}}}},
+                    "400": problem_400}}},
+            f"{API_PREFIX}/crosstab": table_op(
+                "crosstab", "A weighted crosstab",
+                "Percentages of `indicator` by `by` (or overall), per country and wave, "
+                "with column letters of significant differences in `sig`.",
+                [params["by"], params["pool"]]),
+            f"{API_PREFIX}/frequencies": table_op(
+                "frequencies", "Weighted frequencies of one indicator",
+                "The answers to one question per country and wave (no breakdown).",
+                [params["pool"]]),
+            f"{API_PREFIX}/trend": table_op(
+                "trend", "One answer across waves",
+                "The share giving one answer (or net) in every wave, per country.",
+                [params["category"], params["trend_pool"]]),
+        },
+        "components": {"schemas": _schemas()},
+        "x-problem-types": {problem_type(k): v for k, v in PROBLEM_TYPES.items()},
+    }
+
+
+# -- the docs page -------------------------------------------------------------------------------
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;
+margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1f24}
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f3f4f6;padding:0 .2em}
+pre{padding:.6rem;overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
+th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa}h2{border-bottom:1px solid #d0d7de;margin-top:2.5rem}
+.note{background:#fff8c5;padding:.5rem .8rem;border-left:4px solid #d4a72c}
+"""
+
+
+def _schema_text(schema: dict) -> str:
+    if "enum" in schema:
+        values = [str(v) for v in schema["enum"]]
+        shown = ", ".join(values[:40]) + (f" … ({len(values)} in all)" if len(values) > 40 else "")
+        return f"one of: {shown}"
+    if schema.get("type") == "array":
+        return "repeatable; each " + _schema_text(schema.get("items", {}))
+    text = schema.get("type", "")
+    if "pattern" in schema and len(schema["pattern"]) < 120:
+        text += f" matching {schema['pattern']}"
+    return text
+
+
+def render_docs(document: dict) -> str:
+    """A self-contained HTML page describing every operation of `document`."""
+    esc = html.escape
+    info = document["info"]
+    parts = [
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>{esc(info['title'])}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{esc(info['title'])}</h1>",
+        f"<p>{esc(info['description'])}</p>",
+        f"<p>Machine-readable: <a href=\"{API_PREFIX}/openapi.json\">{API_PREFIX}/openapi.json"
+        "</a> (OpenAPI " + esc(document["openapi"]) + "). Back to the <a href=\"/\">explorer</a>.</p>",
+        "<p class=\"note\">Every request is a GET with query parameters named as in the "
+        "explorer's links, so a link copied from the page works here. JSON by default; "
+        "<code>format=csv</code> for the tidy table.</p>",
+    ]
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            parts.append(f"<h2 id=\"{esc(op['operationId'])}\"><code>{method.upper()} "
+                         f"{esc(path)}</code></h2>")
+            parts.append(f"<p><strong>{esc(op['summary'])}.</strong> {esc(op['description'])}</p>")
+            parts.append("<table><thead><tr><th>Parameter</th><th>Required</th><th>Values</th>"
+                         "<th>Meaning</th></tr></thead><tbody>")
+            for p in op["parameters"]:
+                flag = " (deprecated)" if p.get("deprecated") else ""
+                parts.append(
+                    f"<tr><td><code>{esc(p['name'])}</code>{flag}</td>"
+                    f"<td>{'yes' if p.get('required') else 'no'}</td>"
+                    f"<td>{esc(_schema_text(p['schema']))}</td><td>{esc(p['description'])}</td></tr>")
+            parts.append("</tbody></table><p>Responses: " + ", ".join(
+                f"<code>{esc(code)}</code> {esc(r['description'])} ("
+                + ", ".join(esc(m) for m in r.get("content", {})) + ")"
+                for code, r in op["responses"].items()) + "</p>")
+            example = _example(path, op)
+            if example:
+                parts.append(f"<p>Example: <a href=\"{esc(example)}\"><code>{esc(example)}</code></a></p>")
+    parts.append("<h2 id=\"problems\">Errors</h2><p>Errors are RFC 9457 problem documents "
+                 f"(<code>{PROBLEM_MIMETYPE}</code>) with <code>type</code>, <code>title</code>, "
+                 "<code>status</code>, <code>detail</code> and, for a bad parameter, "
+                 "<code>param</code>, <code>value</code> and <code>allowed</code> (closest "
+                 "first).</p><dl>")
+    for uri, title in document.get("x-problem-types", {}).items():
+        anchor = uri.rsplit("#", 1)[-1]
+        parts.append(f"<dt id=\"{esc(anchor)}\"><code>{esc(uri)}</code></dt><dd>{esc(title)}</dd>")
+    parts.append("</dl><h2>Schemas</h2>")
+    for name, schema in document["components"]["schemas"].items():
+        parts.append(f"<h3 id=\"schema-{esc(name)}\">{esc(name)}</h3><pre>"
+                     f"{esc(json.dumps(schema, indent=1))}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _example(path: str, op: dict) -> str:
+    if path.endswith("/indicators"):
+        return path
+    indicator = next((p for p in op["parameters"] if p["name"] == "indicator"), None)
+    if not indicator or not indicator["schema"].get("enum"):
+        return ""
+    return f"{path}?indicator={indicator['schema']['enum'][0]}"
