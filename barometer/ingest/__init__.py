@@ -6,6 +6,7 @@ Public API: `build_dataset` (no cache), `load_dataset` (cached), `draft_codebook
 
 from barometer.ingest.build import build_dataset
 from barometer.ingest.cache import cache_location, load_dataset
+from barometer.ingest.draft import codebook_yaml, draft_codebook, write_codebook
 from barometer.ingest.errors import (
     BadCountryYearError,
     BadWeightError,
@@ -35,5 +36,8 @@ __all__ = [
     "UnreadableFileError",
     "build_dataset",
     "cache_location",
+    "codebook_yaml",
+    "draft_codebook",
     "load_dataset",
+    "write_codebook",
 ]

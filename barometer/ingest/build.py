@@ -9,6 +9,7 @@ country or year the codebook cannot place) reject those rows. Both are reported.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -204,16 +205,16 @@ def _resolve_columns(meta: FileMeta, used: Mapping[str, str], path: Path) -> dic
 def _harmonise_source(
     codebook: Codebook, source: Source, base_dir: Path
 ) -> tuple[_Harmonised | None, FileReport, list[IngestError]]:
-    path = base_dir / source.file
+    path = Path(os.path.normpath(base_dir / source.file))
     shown = source.file
     report = FileReport(source=source.id, file=shown)
     try:
         _, meta = read_survey(path, encoding=source.encoding, metadata_only=True)
         used = _used_variables(codebook, source)
         columns = _resolve_columns(meta, used, path)
-        frame, meta = read_survey(
-            path, columns=sorted(set(columns.values())), encoding=source.encoding
-        )
+        # at least one column, so that a source with no indicators still counts its rows
+        wanted = sorted(set(columns.values())) or list(meta.columns[:1])
+        frame, meta = read_survey(path, columns=wanted, encoding=source.encoding)
     except IngestError as exc:
         return None, FileReport(source.id, shown, errors=(str(exc),)), [exc]
     n = len(frame)
@@ -536,7 +537,9 @@ def build_dataset(
     if strict and problems:
         raise StrictIngestError([str(p) for p in problems], problems)
     if not parts:
-        reasons = "; ".join(report.errors) or "the codebook lists no sources"
+        reasons = "; ".join(report.errors) or (
+            "every source file is empty" if codebook.sources else "the codebook lists no sources"
+        )
         raise NothingLoadedError(f"no source could be loaded: {reasons}")
     frame = _assemble(codebook, parts)
     version = dataset_version(codebook, source_hashes(codebook, base_dir))
