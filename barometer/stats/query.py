@@ -92,11 +92,12 @@ def category_codes(dataset: Dataset, indicator_id: str) -> list[str]:
 
 
 def _check_indicator(dataset: Dataset, param: str, indicator_id: str) -> None:
+    if indicator_in_data(dataset, indicator_id):
+        return
     ids = [i.id for i in dataset.codebook.indicators if indicator_in_data(dataset, i.id)]
     if indicator_id not in dataset.codebook.by_id:
         raise QueryError(param, indicator_id, ids)
-    if not indicator_in_data(dataset, indicator_id):
-        raise QueryError(param, indicator_id, ids, reason=f"indicator {indicator_id!r} has no data")
+    raise QueryError(param, indicator_id, ids, reason=f"indicator {indicator_id!r} has no data")
 
 
 def validate_query(dataset: Dataset, query: Query) -> Query:

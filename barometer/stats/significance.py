@@ -25,7 +25,7 @@ from __future__ import annotations
 from itertools import combinations
 
 import numpy as np
-from scipy.stats import chi2, norm
+from scipy.special import chdtrc, ndtr
 
 ALPHA = 0.05
 
@@ -53,7 +53,7 @@ def pearson_chi2(counts: np.ndarray) -> tuple[float, float, float]:
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
     stat = float(((table - expected) ** 2 / expected).sum())
     df = (table.shape[0] - 1) * (table.shape[1] - 1)
-    return stat, float(df), float(chi2.sf(stat, df))
+    return stat, float(df), float(chdtrc(df, stat))
 
 
 def _nonempty(table: np.ndarray) -> np.ndarray:
@@ -63,35 +63,64 @@ def _nonempty(table: np.ndarray) -> np.ndarray:
 def rao_scott_chi2(weighted: np.ndarray, cov: np.ndarray, n: float) -> tuple[float, float, float]:
     """(X²_RS, df, p), second-order Rao-Scott, for an (R, C) table of weighted totals whose cell
     proportions (in row-major order) have design covariance `cov` (RC × RC); `n` = unweighted base."""
-    weighted = np.asarray(weighted, dtype=np.float64)
-    rows = weighted.sum(axis=1) > 0
-    cols = weighted.sum(axis=0) > 0
-    r, c = int(rows.sum()), int(cols.sum())
-    if r < 2 or c < 2 or n <= 1:
-        return np.nan, np.nan, np.nan
-    keep = np.outer(rows, cols).ravel()
-    table = weighted[rows][:, cols]
-    v = cov[np.ix_(keep, keep)]
-    p = (table / table.sum()).ravel()
-    pr = table.sum(axis=1) / table.sum()
-    pc = table.sum(axis=0) / table.sum()
-    expected = np.outer(pr, pc).ravel()
-    x2 = float(n * ((p - expected) ** 2 / expected).sum())
-    p_srs = (np.diag(p) - np.outer(p, p)) / n
-    ones_r, ones_c = np.ones((r, 1)), np.ones((c, 1))
+    stat, df, p = rao_scott_many(weighted[None], cov[None], np.array([n], dtype=np.float64))
+    return float(stat[0]), float(df[0]), float(p[0])
+
+
+def rao_scott_many(weighted: np.ndarray, cov: np.ndarray, n: np.ndarray):
+    """`rao_scott_chi2` for a stack of tables (G, R, C) with covariances (G, RC, RC): tables with
+    the same non-empty rows and columns are solved together."""
+    g = weighted.shape[0]
+    stat, df, pval = np.full(g, np.nan), np.full(g, np.nan), np.full(g, np.nan)
+    rows_ok = weighted.sum(axis=2) > 0
+    cols_ok = weighted.sum(axis=1) > 0
+    patterns: dict[bytes, list[int]] = {}
+    for i in range(g):
+        if n[i] > 1 and rows_ok[i].sum() >= 2 and cols_ok[i].sum() >= 2:
+            patterns.setdefault(rows_ok[i].tobytes() + b"|" + cols_ok[i].tobytes(), []).append(i)
+    for members in patterns.values():
+        idx = np.array(members)
+        rows, cols = rows_ok[idx[0]], cols_ok[idx[0]]
+        keep = np.outer(rows, cols).ravel()
+        tables = weighted[idx][:, rows][:, :, cols]
+        v = cov[idx][:, keep][:, :, keep]
+        x2, t1, t2 = _rao_scott_traces(tables, v, n[idx])
+        good = (t1 > 0) & (t2 > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat[idx] = np.where(good, x2 * t1 / t2, np.nan)
+            df[idx] = np.where(good, t1 * t1 / t2, np.nan)
+    ok = ~np.isnan(stat)
+    pval[ok] = chdtrc(df[ok], stat[ok])
+    return stat, df, pval
+
+
+def _rao_scott_traces(tables: np.ndarray, v: np.ndarray, n: np.ndarray):
+    """(X²_P, tr Δ, tr Δ²) for tables (G, r, c) without empty rows or columns. The intercept is
+    left out of the main-effect design: P·1 = V·1 = 0, so it changes nothing."""
+    _, r, c = tables.shape
+    total = tables.sum(axis=(1, 2))
+    p = tables.reshape(len(tables), -1) / total[:, None]
+    pr = tables.sum(axis=2) / total[:, None]
+    pc = tables.sum(axis=1) / total[:, None]
+    expected = (pr[:, :, None] * pc[:, None, :]).reshape(len(tables), -1)
+    x2 = n * ((p - expected) ** 2 / expected).sum(axis=1)
+    eye = np.eye(r * c)
+    p_srs = (eye * p[:, None, :] - p[:, :, None] * p[:, None, :]) / n[:, None, None]
     dummies_r, dummies_c = np.eye(r)[:, 1:], np.eye(c)[:, 1:]
-    x1 = np.hstack([np.ones((r * c, 1)), np.kron(dummies_r, ones_c), np.kron(ones_r, dummies_c)])
+    x1 = np.hstack([np.kron(dummies_r, np.ones((c, 1))), np.kron(np.ones((r, 1)), dummies_c)])
     x2m = np.kron(dummies_r, dummies_c)
     x1p = x1.T @ p_srs
-    x2t = x2m - x1 @ np.linalg.pinv(x1p @ x1, hermitian=True) @ (x1p @ x2m)
-    delta = np.linalg.pinv(x2t.T @ p_srs @ x2t, hermitian=True) @ (x2t.T @ v @ x2t)
-    t1 = float(np.trace(delta))
-    t2 = float(np.trace(delta @ delta))
-    if not (t1 > 0 and t2 > 0):
-        return np.nan, np.nan, np.nan
-    stat = x2 * t1 / t2
-    df = t1 * t1 / t2
-    return stat, df, float(chi2.sf(stat, df))
+    try:
+        x2t = x2m - x1 @ np.linalg.solve(x1p @ x1, x1p @ x2m)
+        m = np.swapaxes(x2t, 1, 2) @ p_srs @ x2t
+        delta = np.linalg.solve(m, np.swapaxes(x2t, 1, 2) @ v @ x2t)
+    except np.linalg.LinAlgError:
+        x2t = x2m - x1 @ (np.linalg.pinv(x1p @ x1, hermitian=True) @ (x1p @ x2m))
+        m = np.swapaxes(x2t, 1, 2) @ p_srs @ x2t
+        delta = np.linalg.pinv(m, hermitian=True) @ (np.swapaxes(x2t, 1, 2) @ v @ x2t)
+    t1 = np.trace(delta, axis1=1, axis2=2)
+    t2 = np.einsum("gij,gji->g", delta, delta)
+    return x2, t1, t2
 
 
 def holm_significant(pvalues: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
@@ -134,7 +163,7 @@ def pairwise_higher(
         else:
             se = np.sqrt(var[:, ia, :] + var[:, ib, :])
         z = (p1 - p2) / se
-    pvals = 2.0 * norm.sf(np.abs(z))
+    pvals = 2.0 * ndtr(-np.abs(z))
     ok = eligible[:, ia, None] & eligible[:, ib, None] & (se > 0) & np.isfinite(z)
     pvals = np.where(ok, pvals, np.nan)
     rejected = holm_significant(np.moveaxis(pvals, 1, 2))  # (G, K, P)

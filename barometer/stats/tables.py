@@ -24,7 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
+from scipy.special import stdtrit
 
 from barometer.codebook import Category, Text
 from barometer.dataset import Dataset
@@ -35,7 +35,7 @@ from barometer.stats.significance import (
     column_letters,
     pairwise_higher,
     pearson_chi2,
-    rao_scott_chi2,
+    rao_scott_many,
 )
 from barometer.stats.variance import Design, design_available, kish_effective_base, wilson_interval
 
@@ -73,23 +73,54 @@ class _Cells:
         self.base_n, self.base_w, self.base_w2 = base_n, base_w, base_w2
 
 
-def _lut(positions: np.ndarray, multiplier: int, trash: int) -> np.ndarray:
-    """Code -> cell offset lookup; the extra last entry catches code -1 (missing)."""
-    return np.append(np.where(positions >= 0, positions * multiplier, trash), trash).astype(np.intp)
-
-
 def _row_index(dataset: Dataset, sel: Selection, stride: int, parts, trash: int) -> np.ndarray:
+    """Flat cell number per row: group · stride + Σ code offsets; `trash` or more = not counted.
+
+    `parts` is a list of (codes, positions, multiplier): codes (-1 = missing) map through
+    positions (-1 = left out) to position · multiplier. The country-year code and all parts'
+    codes are combined into one mixed-radix int32 number, mapped by a single table look-up."""
     cy, _ = country_year(dataset)
     group = np.where(sel.group_lut >= 0, sel.group_lut * stride, trash).astype(np.intp)
-    idx = group.take(cy)
-    scratch = np.empty_like(idx)
-    for codes, positions, multiplier in parts:
-        _lut(positions, multiplier, trash).take(codes, out=scratch)
-        idx += scratch
-    np.minimum(idx, trash, out=idx)
+    if not parts:
+        idx = group.take(cy, mode="clip")
+    else:
+        radices = [len(positions) + 1 for _, positions, _ in parts]
+        strides = [int(np.prod(radices[i + 1 :], dtype=np.int64)) for i in range(len(parts))]
+        span = int(np.prod(radices, dtype=np.int64))
+        # the look-up table over (country-year, code_1, ..., code_m), codes shifted to start at -1
+        value = np.arange(len(group), dtype=np.int64) * span
+        target = group.astype(np.int64)
+        for (_, positions, multiplier), radix, step in zip(parts, radices, strides, strict=True):
+            codes = np.arange(-1, radix - 1)
+            offsets = np.where(codes >= 0, positions[np.maximum(codes, 0)] * multiplier, trash)
+            offsets = np.where((codes >= 0) & (positions[np.maximum(codes, 0)] < 0), trash, offsets)
+            value = (value[..., None] + codes * step).reshape(-1)
+            target = (target[..., None] + offsets).reshape(-1)
+        size = len(group) * span + span
+        lut = np.full(size, trash, dtype=np.intp)
+        lut[value % size] = target
+        combined = None
+        for (codes, _, _), step in zip(parts, strides, strict=True):
+            if combined is None:
+                combined = np.multiply(codes, step, dtype=np.int32)
+            elif step == 1:
+                combined += codes
+            else:
+                combined += np.multiply(codes, step, dtype=np.int32)
+        combined += country_year_scaled(dataset, span)
+        idx = lut[combined]
     if sel.filter_mask is not None:
         idx[~sel.filter_mask] = trash
     return idx
+
+
+def country_year_scaled(dataset: Dataset, span: int) -> np.ndarray:
+    """country-year code · span as int32 (the last few spans are cached)."""
+    key = f"stats:cy*{span}"
+    if key not in dataset._cache:
+        cy, _ = country_year(dataset)
+        dataset._cache[key] = np.multiply(cy, span, dtype=np.int32)
+    return dataset._cache[key]
 
 
 def _squared_weights(dataset: Dataset, sel: Selection, query: Query) -> np.ndarray:
@@ -102,11 +133,12 @@ def _squared_weights(dataset: Dataset, sel: Selection, query: Query) -> np.ndarr
 
 
 def _sums(idx: np.ndarray, size: int, weights, weights2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n = np.bincount(idx, minlength=size + 1)[:size].astype(np.float64)
+    """Counts, Σw and Σw² per cell below `size` (indices from `size` up are discarded rows)."""
+    n = np.bincount(idx, minlength=size)[:size].astype(np.float64)
     if weights is None:
         return n, n, n
-    w = np.bincount(idx, weights=weights, minlength=size + 1)[:size]
-    w2 = np.bincount(idx, weights=weights2, minlength=size + 1)[:size]
+    w = np.bincount(idx, weights=weights, minlength=size)[:size]
+    w2 = np.bincount(idx, weights=weights2, minlength=size)[:size]
     return n, w, w2
 
 
@@ -358,30 +390,37 @@ def _chi_square_tests(sel, query, cells, taylor, multiple, k):
     """Per group: (statistic, df, p, method) or None; single-choice crosstabs only."""
     if multiple or query.by is None:
         return None
-    out = []
-    for gi in range(len(sel.keys)):
-        n_tab = cells.n[gi, :, :k]
-        if not query.weighted:
-            out.append((*pearson_chi2(n_tab), PEARSON))
-            continue
-        w_tab = cells.w[gi, :, :k]
-        total = w_tab.sum()
-        n = n_tab.sum()
-        if total <= 0 or n <= 1:
-            out.append((np.nan, np.nan, np.nan, RAO_SCOTT))
-            continue
-        p = (w_tab / total).ravel()
-        if taylor is None:
-            s2 = cells.w2[gi, :, :k].ravel()
-            cov = (np.diag(s2) - np.outer(s2, p) - np.outer(p, s2) + s2.sum() * np.outer(p, p))
-            cov *= n / (n - 1.0) / (total * total)
-        else:
-            s = taylor.psu_cells[:, gi, :, :k].reshape(len(taylor.psu_cells), -1)
+    n_tab = cells.n[:, :, :k]
+    if not query.weighted:
+        return [(*pearson_chi2(n_tab[gi]), PEARSON) for gi in range(len(sel.keys))]
+    w_tab = cells.w[:, :, :k]
+    g = len(w_tab)
+    total = w_tab.sum(axis=(1, 2))
+    n = n_tab.sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = (w_tab / np.where(total > 0, total, 1.0)[:, None, None]).reshape(g, -1)
+    if taylor is None:
+        s2 = cells.w2[:, :, :k].reshape(g, -1)
+        eye = np.eye(s2.shape[1])
+        cov = (
+            eye * s2[:, None, :]
+            - s2[:, :, None] * p[:, None, :]
+            - p[:, :, None] * s2[:, None, :]
+            + s2.sum(axis=1)[:, None, None] * p[:, :, None] * p[:, None, :]
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cov *= (n / (n - 1.0) / (total * total))[:, None, None]
+    else:
+        cov = np.zeros((g, p.shape[1], p.shape[1]))
+        psu_cells = taylor.psu_cells
+        for gi in range(g):
+            if total[gi] <= 0:
+                continue
+            s = psu_cells[:, gi, :, :k].reshape(len(psu_cells), -1)
             base = taylor.psu_base[:, gi, :].sum(axis=1)
-            u = (s - p[None, :] * base[:, None]) / total
-            cov = taylor.design.covariance(u)
-        out.append((*rao_scott_chi2(w_tab, cov, n), RAO_SCOTT))
-    return out
+            cov[gi] = taylor.design.covariance((s - p[gi][None, :] * base[:, None]) / total[gi])
+    stat, df, pval = rao_scott_many(w_tab, cov, n)
+    return [(stat[i], df[i], pval[i], RAO_SCOTT) for i in range(g)]
 
 
 def _assemble(sel, present, by_codes, cats, nets, table, has_by) -> pd.DataFrame:
@@ -404,11 +443,9 @@ def _assemble(sel, present, by_codes, cats, nets, table, has_by) -> pd.DataFrame
         "is_missing": np.tile(is_missing, ng * b),
     }
     for name in TABLE_COLUMNS[6:]:
-        columns[name] = np.asarray(table[name])[groups].reshape(-1)
-    frame = pd.DataFrame(columns)
-    frame["n"] = frame["n"].astype(np.int64)
-    frame["base_n"] = frame["base_n"].astype(np.int64)
-    return frame
+        column = np.asarray(table[name])[groups].reshape(-1)
+        columns[name] = column.astype(np.int64) if name in ("n", "base_n") else column
+    return pd.DataFrame(columns, copy=False)
 
 
 def _tests_frame(sel, present, tests) -> pd.DataFrame:
@@ -421,11 +458,12 @@ def _tests_frame(sel, present, tests) -> pd.DataFrame:
         {
             "country": [sel.keys[i][0] for i in groups],
             "year": np.array([sel.keys[i][1] for i in groups], dtype=np.int64),
-            "statistic": [tests[i][0] for i in groups],
-            "df": [tests[i][1] for i in groups],
-            "p_value": [tests[i][2] for i in groups],
+            "statistic": np.array([tests[i][0] for i in groups], dtype=np.float64),
+            "df": np.array([tests[i][1] for i in groups], dtype=np.float64),
+            "p_value": np.array([tests[i][2] for i in groups], dtype=np.float64),
             "method": [tests[i][3] for i in groups],
-        }
+        },
+        copy=False,
     )
 
 
@@ -458,7 +496,7 @@ def _numeric(dataset: Dataset, query: Query, sel: Selection, design: Design | No
         else:
             var = ss / w * n / (n - 1.0) / eff
             df = eff - 1.0
-        half = student_t.ppf(0.975, np.where(df >= 1, df, np.nan)) * np.sqrt(var)
+        half = stdtrit(np.where(df >= 1, df, np.nan), 0.975) * np.sqrt(var)
     median = _weighted_median(cell, xv, wv, w, trash)
     thresholds = dataset.codebook.dataset.thresholds
     suppressed = n < thresholds.min_base

@@ -1,0 +1,171 @@
+"""Benchmark: one weighted crosstab with CIs, tests and letters (`barometer.stats.crosstab`) at
+the demo size (22,500 respondents), 1 million and 10 million synthetic respondents, beside
+`pandas.crosstab(values=w, aggfunc="sum")` and a raw weighted `numpy.bincount` over the integer
+codes, measured in the same run. Prints median milliseconds; the last line is one JSON object.
+
+Usage: python benchmarks/bench_stats.py [--quick]   (--quick skips the 10M run)
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from barometer.codebook import Codebook
+from barometer.dataset import Dataset
+from barometer.stats import Query, crosstab
+
+COUNTRIES = ("AL", "BA", "XK", "ME", "MK", "RS")
+YEARS = (2023, 2024, 2025)
+TRUST = ("full", "some", "little", "none", "dk", "refused")
+AGE = ("18-29", "30-44", "45-59", "60+")
+
+
+def codebook() -> Codebook:
+    return Codebook.model_validate(
+        {
+            "dataset": {"id": "bench", "title": "Benchmark", "synthetic": True},
+            "countries": {c: {"name": c, "adult_population": 1_000_000} for c in COUNTRIES},
+            "topics": [{"id": "security", "label": "Security"}],
+            "sources": [
+                {"id": f"{c}{y}", "country": c, "year": y, "file": f"{c}{y}.sav", "weight": "w"}
+                for c in COUNTRIES
+                for y in YEARS
+            ],
+            "indicators": [
+                {
+                    "id": "trust_police",
+                    "topic": "security",
+                    "type": "ordinal",
+                    "question": "Trust in the police",
+                    "categories": [
+                        {"code": c, "label": c, **({"missing": "dk"} if c == "dk" else {}),
+                         **({"missing": "refused"} if c == "refused" else {})}
+                        for c in TRUST
+                    ],
+                    "nets": [{"code": "trust", "label": "Trust", "categories": ["full", "some"]}],
+                },
+                {
+                    "id": "age_group",
+                    "topic": "security",
+                    "type": "single",
+                    "demographic": True,
+                    "question": "Age group",
+                    "categories": [{"code": a, "label": a} for a in AGE],
+                },
+            ],
+        }
+    )
+
+
+def synthetic(n: int, seed: int = 0) -> Dataset:
+    cb = codebook()
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, len(COUNTRIES) * len(YEARS), n)
+    country = (group // len(YEARS)).astype(np.int8)
+    year = np.asarray(YEARS, dtype=np.int16)[group % len(YEARS)]
+    sources = [s.id for s in cb.sources]
+    frame = pd.DataFrame(
+        {
+            "country": pd.Categorical.from_codes(country, categories=list(COUNTRIES)),
+            "year": year,
+            "weight": rng.gamma(4.0, 0.25, n),
+            "source": pd.Categorical.from_codes(group.astype(np.int16), categories=sources),
+            "strata": pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=["s"]),
+            "psu": pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=["p"]),
+            "trust_police": pd.Categorical.from_codes(
+                rng.choice(np.arange(-1, 6, dtype=np.int8), n, p=[0.02, 0.25, 0.3, 0.2, 0.15, 0.06, 0.02]),
+                categories=list(TRUST),
+            ),
+            "age_group": pd.Categorical.from_codes(
+                rng.integers(0, len(AGE), n, dtype=np.int8), categories=list(AGE)
+            ),
+        }
+    )
+    del group
+    return Dataset(cb, frame)
+
+
+def median_ms(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1000.0 * float(np.median(times))
+
+
+def measure(n: int, repeats: int, with_pandas: bool = True) -> dict[str, float]:
+    dataset = synthetic(n)
+    query = Query("trust_police", by="age_group")
+    crosstab(dataset, query)  # warm the integer-code caches, as the app does once per dataset
+    ours = median_ms(lambda: crosstab(dataset, query), repeats)
+    y = dataset.codes("trust_police")
+    b = dataset.codes("age_group")
+    w = dataset.array("weight")
+    floor = median_ms(
+        # codes + 1 so that missing (-1) gets a slot: the least any weighted crosstab must do
+        lambda: np.bincount(
+            (b.astype(np.intp) + 1) * (len(TRUST) + 1) + y + 1,
+            weights=w,
+            minlength=(len(AGE) + 1) * (len(TRUST) + 1),
+        ),
+        repeats,
+    )
+    out = {"n": n, "ours_ms": ours, "bincount_ms": floor}
+    if with_pandas:
+        f = dataset.frame
+        out["pandas_ms"] = median_ms(
+            lambda: pd.crosstab(
+                [f["country"], f["year"], f["age_group"]], f["trust_police"], values=f["weight"], aggfunc="sum"
+            ),
+            max(1, repeats // 5),
+        )
+    del dataset, f
+    gc.collect()
+    return out
+
+
+def report(row: dict[str, float]) -> None:
+    parts = [f"{row['n']:>10,d} rows: crosstab {row['ours_ms']:8.2f} ms", f"bincount {row['bincount_ms']:7.2f} ms"]
+    if "pandas_ms" in row:
+        parts.append(f"pandas.crosstab {row['pandas_ms']:8.2f} ms")
+    parts.append(f"x bincount {row['ours_ms'] / row['bincount_ms']:.2f}")
+    if "pandas_ms" in row:
+        parts.append(f"pandas / ours {row['pandas_ms'] / row['ours_ms']:.1f}")
+    print(" | ".join(parts), flush=True)
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    demo = measure(22_500, 200)
+    report(demo)
+    m1 = measure(1_000_000, 30)
+    report(m1)
+    result = {
+        "demo_ms": round(demo["ours_ms"], 3),
+        "m1_ms": round(m1["ours_ms"], 3),
+        "m1_vs_bincount": round(m1["ours_ms"] / m1["bincount_ms"], 2),
+        "m1_vs_pandas": round(m1["pandas_ms"] / m1["ours_ms"], 1),
+        "m10_ms": None,
+        "m10_peak_mb": None,
+    }
+    if not quick:
+        m10 = measure(10_000_000, 7, with_pandas=False)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        report(m10)
+        print(f"10M: process peak memory {peak_mb:.0f} MB (data included)")
+        result["m10_ms"] = round(m10["ours_ms"], 1)
+        result["m10_peak_mb"] = round(peak_mb)
+    print("m1_vs_bincount = our time / raw bincount; m1_vs_pandas = pandas time / our time")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
