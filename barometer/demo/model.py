@@ -129,7 +129,7 @@ def _draw_demographics(rng: np.random.Generator, country: str, n: int) -> dict[s
     urban_p = np.minimum(np.array([r.urban for r in regions])[region] + 0.08, 0.95)
     rural = rng.random(n) >= urban_p
     female = rng.random(n) < 0.56
-    age = np.clip(np.round(18 + 72 * rng.beta(1.5, 1.9, n)), 18, 95).astype(np.int16)
+    age = np.clip(np.round(18 + 72 * rng.beta(1.2, 1.6, n)), 18, 95).astype(np.int16)
     age_band = np.searchsorted([b[2] for b in AGE_BANDS], age).astype(np.int16)
     age10 = (age - 45) / 10
     education = _gumbel_choice(
@@ -143,7 +143,7 @@ def _draw_demographics(rng: np.random.Generator, country: str, n: int) -> dict[s
             0.8 + 0.6 * (education == 2) - 0.3 * female - 2.5 * old,
             -0.6 + 0.3 * rural - 1.5 * old,
             0.0 + 0.4 * (education == 0) - 1.5 * old,
-            -4.0 + 5.0 * young,
+            -4.0 + 5.5 * young + 1.5 * (age < 30),
             -5.0 + 7.0 * old,
             -2.5 + 2.0 * female,
         ]),
@@ -222,7 +222,7 @@ def _linear(factors: np.ndarray, x: np.ndarray, loadings: dict, effects: dict) -
 
 def _draw_ordinal(rng, item: Item, factors, x, shift: float) -> np.ndarray:
     k = len(SCALES[item.scale].categories)
-    cuts = np.array([0.0]) if k == 2 else np.linspace(1.0, -1.0, k - 1)
+    cuts = np.array([0.0]) if k == 2 else np.linspace(1.4, -1.4, k - 1)
     latent = item.intercept + shift + _linear(factors, x, item.loadings, item.effects)
     latent = latent + rng.normal(0.0, 1.0, len(latent))
     return (latent[:, None] < cuts[None, :]).sum(axis=1).astype(np.int16)

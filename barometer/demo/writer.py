@@ -156,6 +156,7 @@ def write_wave(wave: Wave, delivery: Delivery, path: Path) -> None:
             frame, str(path), file_label=file_label, column_labels=labels,
             variable_value_labels=value_labels,
         )  # fmt: skip
+        _fix_timestamp(path, delivery.year)
         return
     for name, values in columns.items():
         if values.dtype.kind in "iub":
@@ -169,6 +170,21 @@ def write_wave(wave: Wave, delivery: Delivery, path: Path) -> None:
         missing_ranges=missing_ranges, compress=delivery.format == "zsav",
         row_compress=delivery.format == "sav", file_label=file_label,
     )  # fmt: skip
+    _fix_timestamp(path, delivery.year)
+
+
+def _fix_timestamp(path: Path, year: int) -> None:
+    """Replace the writing time in the file header by a fixed end-of-fieldwork date, so the
+    same seed gives byte-identical files (and regenerating leaves git clean)."""
+    data = bytearray(path.read_bytes())
+    if data[:4] in (b"$FL2", b"$FL3"):  # SPSS: creation date and time at bytes 92..108
+        data[92:109] = f"15 Nov {year % 100:02d}12:00:00".encode("ascii")
+    else:  # Stata 118: <timestamp>, a length byte, "dd Mon yyyy hh:mm"
+        start = data.index(b"<timestamp>") + len(b"<timestamp>")
+        stamp = f"15 Nov {year} 12:00".encode("ascii")
+        end = data.index(b"</timestamp>", start)
+        data[start:end] = bytes([len(stamp)]) + stamp
+    path.write_bytes(bytes(data))
 
 
 def _stata_label(text: str) -> str:
