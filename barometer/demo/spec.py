@@ -171,13 +171,13 @@ _SCALE_LIST: list[Scale] = [
     _scale(
         "widespread",
         [
-            ("very", t("Very widespread", "Shumë e përhapur", "Veoma rasprostranjena")),
-            ("fairly", t("Fairly widespread", "Disi e përhapur", "Donekle rasprostranjena")),
-            ("not_very", t("Not very widespread", "Jo shumë e përhapur", "Malo rasprostranjena")),
-            ("not_at_all", t("Not at all widespread", "Aspak e përhapur", "Nimalo rasprostranjena")),
+            ("very", t("Very widespread", "Shumë i përhapur", "Veoma rasprostranjena")),
+            ("fairly", t("Fairly widespread", "Disi i përhapur", "Donekle rasprostranjena")),
+            ("not_very", t("Not very widespread", "Jo shumë i përhapur", "Malo rasprostranjena")),
+            ("not_at_all", t("Not at all widespread", "Aspak i përhapur", "Nimalo rasprostranjena")),
         ],
         [
-            ("widespread", t("Widespread (very + fairly)", "E përhapur (shumë + disi)", "Rasprostranjena (veoma + donekle)"), ("very", "fairly")),
+            ("widespread", t("Widespread (very + fairly)", "I përhapur (shumë + disi)", "Rasprostranjena (veoma + donekle)"), ("very", "fairly")),
         ],
     ),
     _scale(
@@ -372,7 +372,7 @@ _TRUST_BATTERY: list[tuple[str, Tr, Tr, float, dict[str, float], tuple[str, ...]
 
 _CORRUPTION = t(
     "How widespread is corruption in {en}?",
-    "Sa e përhapur është korrupsioni në {sq}?",
+    "Sa i përhapur është korrupsioni në {sq}?",
     "Koliko je korupcija rasprostranjena u {sr}?",
 )
 _CORRUPTION_BATTERY: list[tuple[str, Tr, Tr, float]] = [
@@ -480,7 +480,7 @@ def _items() -> list[Item]:
         Item(
             "bribe_paid", "corruption", "single", "yes_no",
             t("In the last 12 months, did you or a member of your family pay a bribe?", "Në 12 muajt e fundit, a keni dhënë ryshfet ju apo ndonjë anëtar i familjes suaj?", "Da li ste vi ili neki član vaše porodice u poslednjih 12 meseci dali mito?"),
-            t("Paid a bribe in the last 12 months", "Ka dhënë ryshfet në 12 muajt e fundit", "Dao mito u poslednjih 12 meseci"),
+            t("Paid a bribe in the last 12 months", "Ka dhënë ryshfet në 12 muajt e fundit", "Davanje mita u poslednjih 12 meseci"),
             7, intercept=-1.2, loadings={"trust": -0.3}, effects={"rural": 0.1, "age10": -0.05}, dk=0.02,
         ),
         Item(
@@ -503,7 +503,7 @@ def _items() -> list[Item]:
         ),
         Item(
             "extremism_threat", "extremism", "ordinal", "threat",
-            t("How much of a threat is violent extremism to your country?", "Sa i madh kërcënim është ekstremizmi i dhunshëm për vendin tuaj?", "Koliku pretnju za vašu zemlju predstavlja nasilni ekstremizam?"),
+            t("How much of a threat is violent extremism to your country?", "Sa i madh është kërcënimi nga ekstremizmi i dhunshëm për vendin tuaj?", "Koliku pretnju za vašu zemlju predstavlja nasilni ekstremizam?"),
             t("Violent extremism as a threat", "Ekstremizmi i dhunshëm si kërcënim", "Nasilni ekstremizam kao pretnja"),
             10, intercept=-0.1, loadings={"insecurity": 0.7}, effects={"age10": 0.08}, dk=0.06,
         ),
@@ -649,7 +649,7 @@ def _items() -> list[Item]:
         ),
         Item(
             "ai_fakes_concern", "disinformation", "ordinal", "concern",
-            t("How concerned are you about fake videos and audio made with artificial intelligence?", "Sa të shqetësuar jeni për videot dhe audiot e rreme të krijuara me inteligjencë artificiale?", "Koliko ste zabrinuti zbog lažnih video i audio snimaka napravljenih veštačkom inteligencijom?"),
+            t("How concerned are you about fake videos and audio made with artificial intelligence?", "Sa të shqetësuar jeni për incizimet e rreme video dhe audio të krijuara me inteligjencë artificiale?", "Koliko ste zabrinuti zbog lažnih video i audio snimaka napravljenih veštačkom inteligencijom?"),
             t("Concern about AI-made fakes", "Shqetësimi për falsifikimet me inteligjencë artificiale", "Zabrinutost zbog lažnjaka napravljenih veštačkom inteligencijom"),
             27, intercept=0.2, loadings={"insecurity": 0.5}, effects={"age10": 0.05, "higher_edu": 0.2}, since=2023, dk=0.07,
         ),
@@ -768,7 +768,7 @@ DEMOGRAPHIC_TEXTS: MappingProxyType[str, tuple[Tr, Tr]] = MappingProxyType({
     "region": (t("Region of residence", "Rajoni i vendbanimit", "Region u kome živite"), t("Region", "Rajoni", "Region")),
     "ethnicity": (t("Ethnic affiliation", "Përkatësia etnike", "Nacionalna pripadnost"), t("Ethnicity", "Etnia", "Nacionalnost")),
     "employment": (t("Employment status", "Statusi i punësimit", "Radni status"), t("Employment", "Punësimi", "Zaposlenost")),
-    "income": (t("Monthly household income (in euro or the equivalent)", "Të ardhurat mujore të familjes (në euro ose ekuivalenti)", "Mesečni prihodi domaćinstva (u evrima ili protivvrednost)"), t("Household income", "Të ardhurat e familjes", "Prihodi domaćinstva")),
+    "income": (t("Monthly household income (in euro or the equivalent)", "Të ardhurat mujore të familjes (në euro ose ekuivalenti)", "Mesečni prihodi domaćinstva (u evrima ili protivvrednosti)"), t("Household income", "Të ardhurat e familjes", "Prihodi domaćinstva")),
 })
 AGE_UNIT = t("years", "vjet", "godina")
 
