@@ -208,6 +208,7 @@ def _harmonise_source(
     path = Path(os.path.normpath(base_dir / source.file))
     shown = source.file
     report = FileReport(source=source.id, file=shown)
+    meta = None
     try:
         _, meta = read_survey(path, encoding=source.encoding, metadata_only=True)
         used = _used_variables(codebook, source)
@@ -216,7 +217,9 @@ def _harmonise_source(
         wanted = sorted(set(columns.values())) or list(meta.columns[:1])
         frame, meta = read_survey(path, columns=wanted, encoding=source.encoding)
     except IngestError as exc:
-        return None, FileReport(source.id, shown, errors=(str(exc),)), [exc]
+        # rows the file holds (from its metadata) count as read and rejected
+        rows = meta.n_rows if isinstance(exc, MissingVariableError) and meta and (meta.n_rows or 0) > 0 else 0
+        return None, FileReport(source.id, shown, rows, 0, rows, errors=(str(exc),)), [exc]
     n = len(frame)
     warnings: list[str] = list(meta.notes)
     errors: list[IngestError] = []
