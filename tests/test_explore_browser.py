@@ -1,0 +1,151 @@
+"""The explorer in a real browser: first screen, a crosstab chosen by hand equals the CLI's,
+permalinks, back, CSV download, embed mode, and a phone-width viewport.
+
+Each test ends (in the `page` fixture) by asserting the browser console logged no error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+TABLE = "#result-table table"
+
+
+def first_table(page) -> dict[tuple[str, str], str]:
+    """(answer label, column label) -> percentage text of the first result table."""
+    table = page.locator(TABLE).first
+    headers = [re.sub(r"\s*\([A-Z]\)$", "", h.strip()) for h in
+               table.locator("thead th").all_inner_texts()][1:]
+    cells: dict[tuple[str, str], str] = {}
+    for row in table.locator("tbody tr").all():
+        label = row.locator("th").inner_text().strip()
+        values = row.locator("td").all_inner_texts()
+        for header, value in zip(headers, values, strict=True):
+            cells[(label, header)] = value.split("\n")[0].strip().rstrip("†").strip()
+    return cells
+
+
+def cli_csv(*args: str) -> list[dict[str, str]]:
+    out = subprocess.run([sys.executable, "-m", "barometer.cli", *args, "--format", "csv"],
+                         capture_output=True, text=True, check=True)
+    return list(csv.DictReader(io.StringIO(out.stdout)))
+
+
+def wait_for_url(page, *fragments: str) -> None:
+    page.wait_for_function(
+        "frags => frags.every(f => window.location.search.includes(f))", arg=list(fragments))
+    page.wait_for_load_state("networkidle")
+
+
+def test_first_page_shows_a_chart_and_the_demo_banner(page, live_server):
+    page.goto(live_server + "/")
+    page.wait_for_selector("#graph .trace.bars")
+    assert page.locator("#graph .trace.bars").count() >= 2  # a bar series per country
+    assert "synthetic demonstration data" in page.inner_text("#demo-banner").lower()
+    assert page.locator(TABLE).count() >= 1
+    assert "n =" in page.inner_text("#base-note")
+
+
+def test_hand_made_crosstab_equals_the_cli(page, live_server):
+    page.goto(live_server + "/")
+    page.wait_for_selector(TABLE)
+    page.click("#indicator")
+    page.locator("input.dash-dropdown-search").first.fill("corruption police")
+    page.locator("[role=option]", has_text="Corruption: Police").first.click()
+    wait_for_url(page, "indicator=corruption_police")
+    page.click("#by")
+    page.locator("[role=option]", has_text="Gender").first.click()
+    wait_for_url(page, "by=gender")
+    page.locator("#country").get_by_text("Kosovo").click()
+    wait_for_url(page, "country=XK")
+    page.locator("#year").get_by_text("2024").click()
+    wait_for_url(page, "year=2024")
+    page.locator("#year").get_by_text("2025").click()
+    wait_for_url(page, "country=XK&year=2024&")
+    shown = first_table(page)
+    rows = cli_csv("crosstab", "corruption_police", "--by", "gender", "--country", "XK",
+                   "--year", "2024")
+    assert rows, "the CLI returned no rows"
+    for row in rows:
+        expected = f"{float(row['percent']):.1f}%"
+        assert shown[(row["category"], row["by"])] == expected, row
+
+
+def test_permalink_restores_the_view_and_back_returns(page, live_server):
+    link = (live_server + "/?indicator=trust_courts&by=settlement&country=AL,RS&year=2023"
+            "&filter=gender:female&weighted=0&percent=column&missing=show&chart=horizontal&lang=en")
+    page.goto(link)
+    page.wait_for_selector(TABLE)
+    assert page.locator("#country input:checked").count() == 2
+    assert page.locator("#weighted").is_checked() is False
+    assert page.locator("#missing").is_checked() is True
+    assert page.locator(".filter-row").count() == 1
+    assert "Gender: Female" in page.inner_text("#base-note")
+    captions = page.locator(f"{TABLE} caption").all_inner_texts()
+    assert captions == ["Albania 2023", "Serbia 2023"]
+    before = first_table(page)
+    page.locator("#chart-type").get_by_text("100% stacked").click()
+    wait_for_url(page, "chart=stacked")
+    page.locator("#by").click()
+    page.locator("[role=option]", has_text="No breakdown").first.click()
+    page.wait_for_function("() => !window.location.search.includes('by=')")
+    page.go_back()
+    wait_for_url(page, "by=settlement", "chart=stacked")
+    page.wait_for_selector(f"{TABLE} caption:has-text('Albania 2023')")
+    assert first_table(page) == before
+    assert page.input_value("#permalink").endswith(page.evaluate("location.search"))
+
+
+def test_csv_download_equals_the_table(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&by=gender&country=RS&year=2022")
+    page.wait_for_selector(TABLE)
+    shown = first_table(page)
+    with page.expect_download() as info:
+        page.click("#download-csv")
+    text = open(info.value.path(), encoding="utf-8").read()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("synthetic demonstration data" in line for line in header)
+    assert any("How much" in line or "trust" in line.lower() for line in header)
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert list(rows[0])[:11] == ["country", "year", "by", "category", "n", "weighted", "percent",
+                                  "se", "ci_low", "ci_high", "flag"]
+    for row in rows:
+        assert shown[(row["category"], row["by"])] == f"{float(row['percent']):.1f}%"
+
+
+def test_embed_mode_shows_only_the_chart(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&embed=1")
+    page.wait_for_selector("#embed-graph .trace.bars")
+    assert page.locator("nav").count() == 0
+    assert page.locator("#indicator").count() == 0
+    assert page.locator(TABLE).count() == 0
+    caption = page.inner_text(".embed-caption")
+    assert "synthetic demonstration data" in caption
+    assert page.locator(".embed-caption a").get_attribute("href").startswith("/?indicator=trust_police")
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(live_server + "/?indicator=trust_police&by=gender")
+        page.wait_for_selector(TABLE)
+        page.screenshot(path="artifacts/screenshots/phone-375.png", full_page=True)
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth]")
+        assert max(widths) <= 375, f"page scrolls horizontally: {widths}px wide"
+        overflow = page.evaluate("getComputedStyle(document.body).overflowX")
+        assert overflow != "hidden", "overflow must not be hidden to pass this test"
+    finally:
+        context.close()
+    assert errors == []
