@@ -11,6 +11,7 @@ import io
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_csv_download_equals_the_table(page, live_server):
     shown = first_table(page)
     with page.expect_download() as info:
         page.click("#download-csv")
-    text = open(info.value.path(), encoding="utf-8").read()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("#")]
     assert any("synthetic demonstration data" in line for line in header)
     assert any("How much" in line or "trust" in line.lower() for line in header)
