@@ -448,6 +448,11 @@ def register_api(server: flask.Flask, app_ctx: AppContext) -> flask.Blueprint:
 
     @api.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def not_found(unknown: str):
+        if unknown.strip("/") in (*ENDPOINT_PARAMS, "openapi.json", "docs"):
+            response = problem_response(405, "method-not-allowed",
+                                        f"{API_PREFIX}/{unknown.strip('/')} answers GET only")
+            response.headers["Allow"] = "GET, HEAD, OPTIONS"
+            return response
         return problem_response(404, "not-found", f"no API resource at {API_PREFIX}/{unknown[:MAX_ECHO]}")
 
     server.register_blueprint(api)
