@@ -93,7 +93,7 @@ def test_permalink_restores_the_view_and_back_returns(page, live_server):
     captions = page.locator(f"{TABLE} caption").all_inner_texts()
     assert captions == ["Albania 2023", "Serbia 2023"]
     before = first_table(page)
-    page.locator("#chart-type").get_by_text("100% stacked").click()
+    page.locator("#chart-type").get_by_text("Stacked to 100%").click()
     wait_for_url(page, "chart=stacked")
     page.locator("#by").click()
     page.locator("[role=option]", has_text="No breakdown").first.click()

@@ -29,7 +29,8 @@ def category_labels(codebook: Codebook, indicator_id: str, lang: str) -> dict[st
 
 def country_label(codebook: Codebook, code: str, lang: str) -> str:
     if code == POOLED:
-        return gettext_for(lang)("Pooled")
+        _ = gettext_for(lang)
+        return _("Pooled")
     return codebook.country_name(code, lang)
 
 
@@ -101,7 +102,7 @@ def source_caption(codebook: Codebook, lang: str, data_version: str = "") -> str
     info = codebook.dataset
     text = _("Source: {title}").format(title=info.title.get(lang))
     if data_version:
-        text += f" ({_('data version')} {data_version})"
+        text += " " + _("(data version {version})").format(version=data_version)
     if info.synthetic:
         text += " · " + synthetic_notice(lang)
     return text

@@ -92,8 +92,9 @@ def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
                              dcc.Link(_("Back to Explore"), href="/")])
         else:
             page = PAGE_MODULES[path].layout(app_ctx, params)
+        _ = gettext_for(lang)
         return html.Div([
-            html.A(gettext_for(lang)("Skip to content"), href="#main", className="skip-link"),
+            html.A(_("Skip to content"), href="#main", className="skip-link"),
             navbar(app_ctx.codebook, path or "", search or "", lang),
             banner,
             html.Main(dbc.Container(page, fluid=True), id="main", lang=lang),

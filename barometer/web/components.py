@@ -169,7 +169,7 @@ def results_tables(sections: Sequence[Section], lang: str) -> list:
         ))
     if sections:
         out.append(html.P(
-            _("Cells show the percentage and its 95% confidence interval. Letters mark a column "
+            _("Cells show the percentage and its 95% CI (confidence interval). Letters mark a column "
               "significantly higher than the lettered column (p < 0.05, corrected for multiple "
               "comparisons). † small base: read with caution."),
             className="table-legend",

@@ -26,7 +26,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
                  "region, settlement, gender and age. Weighted figures use it; the unweighted base n "
                  "is always the real number of people asked.")),
         html.H2(_("Margins of error"), className="h5 mt-3"),
-        html.P(_("Each percentage comes with a 95% confidence interval: if the survey were repeated "
+        html.P(_("Each percentage comes with a 95% CI (confidence interval): if the survey were repeated "
                  "many times, 95 of 100 such intervals would contain the true value. Weighting "
                  "widens it: we use the effective base (Kish), or Taylor linearisation where the "
                  "file names strata and sampling points. Letters in a table mark groups that "

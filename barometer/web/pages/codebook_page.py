@@ -40,14 +40,20 @@ def indicator_card(app_ctx: AppContext, ind: Indicator, lang: str) -> html.Artic
     return html.Article([
         html.H2(ind.label(lang), className="h5"),
         html.P(ind.question.get(lang), className="mb-1"),
-        html.P([html.Code(ind.id), " · ", _(ind.type), " · ",
+        html.P([html.Code(ind.id), " · ", type_names(lang)[ind.type], " · ",
                 next((t.label.get(lang) for t in codebook.topics if t.id == ind.topic), ind.topic)],
                className="text-muted small"),
-        html.Ul([html.Li(c.label.get(lang) + (f" ({_('missing')})" if c.missing else ""))
+        html.Ul([html.Li(c.label.get(lang) + (" " + _("(missing)") if c.missing else ""))
                  for c in categories], className="categories small") if categories else None,
         grid,
         dcc.Link(_("Explore this question") + " →", href=f"/?indicator={ind.id}&lang={lang}"),
     ], className="codebook-entry", id=f"ind-{ind.id}")
+
+
+def type_names(lang: str) -> dict[str, str]:
+    _ = gettext_for(lang)
+    return {"single": _("single choice"), "ordinal": _("ordered scale"),
+            "multiple": _("multiple response"), "numeric": _("number")}
 
 
 def _cell_text(smap, derived: bool) -> str:

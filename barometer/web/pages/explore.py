@@ -135,7 +135,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
             value=values[ids.PERCENT], inline=True), ids.PERCENT),
         labelled(_("Chart"), dbc.RadioItems(
             id=ids.CHART_TYPE, options=[{"label": _("Grouped bars"), "value": "bars"},
-                                        {"label": _("100% stacked"), "value": "stacked"},
+                                        {"label": _("Stacked to 100%"), "value": "stacked"},
                                         {"label": _("Horizontal bars"), "value": "horizontal"},
                                         {"label": _("Table only"), "value": "table"}],
             value=values[ids.CHART_TYPE], inline=True), ids.CHART_TYPE),
