@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8050
 
-.PHONY: run test install lint bench translations clean-cache
+.PHONY: run test install lint bench translations i18n-update clean-cache
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install lint
 bench: install
 	$(BIN)/python benchmarks/bench_stats.py
 	$(BIN)/python benchmarks/bench_web.py
+
+i18n-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --project barometer -o barometer/locale/messages.pot barometer
+	$(BIN)/pybabel update -i barometer/locale/messages.pot -d barometer/locale -D messages
 
 clean-cache:
 	rm -rf data/cache
