@@ -37,7 +37,7 @@ CATALOG_LOCALES = {"sq": "sq", "sr_Latn": "sr-Latn", "sr_Cyrl": "sr-Cyrl"}
 SHIPPED_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
 # Latin text that rightly stays Latin in the Cyrillic catalog: file formats, statistical symbols,
 # and the search examples that show a query in another language.
-LATIN_IN_CYRILLIC = re.compile(r"\{[^{}]*\}|\b(?:[A-Z]{2,}|n|p|police|siguri)\b")
+LATIN_IN_CYRILLIC = re.compile(r"\{[^{}]*\}|\b(?:CSV|XLSX|SVG|PNG|JSON|API|n|p|police|siguri)\b")
 
 
 @cache
