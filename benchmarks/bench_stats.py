@@ -127,8 +127,6 @@ def measure(n: int, repeats: int, with_pandas: bool = True) -> dict[str, float]:
             ),
             max(1, repeats // 5),
         )
-    del dataset, f
-    gc.collect()
     return out
 
 
@@ -145,9 +143,11 @@ def report(row: dict[str, float]) -> None:
 def main() -> None:
     quick = "--quick" in sys.argv
     demo = measure(22_500, 200)
+    gc.collect()
     report(demo)
     m1 = measure(1_000_000, 30)
     report(m1)
+    gc.collect()
     result = {
         "demo_ms": round(demo["ours_ms"], 3),
         "m1_ms": round(m1["ours_ms"], 3),

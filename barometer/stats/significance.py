@@ -145,8 +145,8 @@ def pairwise_higher(
 ) -> np.ndarray:
     """higher[..., k, a, b]: column a's proportion in row k is significantly above column b's.
 
-    `p`, `var` have shape (G, B, K) (proportions and their design variances, or None for the
-    pooled Kish test), `n_eff` and `eligible` shape (G, B)."""
+    `p`, `var` have shape (G, B, K) (proportions and their design variances; None or NaN: the
+    pooled test on Kish's effective bases), `n_eff` and `eligible` shape (G, B)."""
     g, b, k = p.shape
     higher = np.zeros((g, k, b, b), dtype=bool)
     pairs = list(combinations(range(b), 2))
@@ -156,12 +156,12 @@ def pairwise_higher(
     ib = np.array([c for _, c in pairs])
     p1, p2 = p[:, ia, :], p[:, ib, :]  # (G, P, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if var is None:
-            n1, n2 = n_eff[:, ia, None], n_eff[:, ib, None]
-            pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
-            se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
-        else:
-            se = np.sqrt(var[:, ia, :] + var[:, ib, :])
+        n1, n2 = n_eff[:, ia, None], n_eff[:, ib, None]
+        pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+        se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+        if var is not None:
+            design_se = np.sqrt(var[:, ia, :] + var[:, ib, :])
+            se = np.where(np.isnan(design_se), se, design_se)
         z = (p1 - p2) / se
     pvals = 2.0 * ndtr(-np.abs(z))
     ok = eligible[:, ia, None] & eligible[:, ib, None] & (se > 0) & np.isfinite(z)

@@ -30,7 +30,7 @@ from barometer.codebook import Category, Text
 from barometer.dataset import Dataset
 from barometer.stats.query import Query, check_category, data_years, validate_query
 from barometer.stats.result import PEARSON, RAO_SCOTT, TABLE_COLUMNS, TEST_COLUMNS, Result
-from barometer.stats.selection import Selection, country_year, ordered_countries, select
+from barometer.stats.selection import POOLED, Selection, country_year, ordered_countries, select
 from barometer.stats.significance import (
     column_letters,
     pairwise_higher,
@@ -190,8 +190,18 @@ def _in_play_design(dataset: Dataset, query: Query, sel: Selection) -> Design | 
         return None
     if not design_available(dataset):
         return None
+    # groups whose sources name strata/PSUs use the design; the others keep Kish's formula
+    named = {(s.country, s.year) for s in dataset.codebook.sources if s.strata or s.psu}
+    pooled = bool(sel.keys) and sel.keys[0][0] == POOLED
+    uses = np.array(
+        [any((c, y) in named for c in countries) if pooled else (c, y) in named for c, y in sel.keys]
+    )
+    if not uses.any():
+        return None
+    lut = np.where(sel.group_lut >= 0, sel.group_lut, len(uses))
+    lut = np.where(np.append(uses, False)[lut], sel.group_lut, -1)
     cy, _ = country_year(dataset)
-    return Design.of_mask(dataset, sel.group_lut.take(cy) >= 0)
+    return Design.of_groups(dataset, lut, cy, len(sel.keys))
 
 
 def _compute(dataset: Dataset, query: Query) -> Result:
@@ -244,7 +254,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
         row_cells = (rows, ri, cell_of_choice, idx[rows])
 
     present = cells.base_n.sum(axis=1) > 0
-    taylor = _categorical_taylor(dataset, design, sel, cells, rows, row_cells, multiple, extend,
+    taylor = _categorical_taylor(design, sel, cells, rows, row_cells, multiple, extend,
                                  (g, b, k, kx)) if design is not None else None
 
     table = _proportion_table(query, cells, taylor, dataset.codebook.dataset.thresholds)
@@ -306,12 +316,13 @@ def _proportion_table(query: Query, cells: _Cells, taylor, thresholds) -> dict[s
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(base_w > 0, cells.w / np.where(base_w > 0, base_w, 1.0), np.nan)
         eff = kish_effective_base(base_w, base_w2)
+        var = p * (1.0 - p) / eff
+        design_eff = eff
         if taylor is not None:
-            var = taylor(query.percent, p)
-            design_eff = np.where(var > 0, p * (1.0 - p) / var, eff)
-        else:
-            var = p * (1.0 - p) / eff
-            design_eff = eff
+            use = taylor.uses[:, None, None]
+            var_design = taylor(query.percent, p)
+            design_eff = np.where(use & (var_design > 0), p * (1.0 - p) / var_design, eff)
+            var = np.where(use, var_design, var)
     low, high = wilson_interval(p, design_eff)
     suppressed = base_n < thresholds.min_base
     small = base_n < thresholds.small_base
@@ -336,7 +347,9 @@ def _column_proportions(cells: _Cells, taylor):
     base_w = cells.base_w[:, :, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(base_w > 0, cells.w / np.where(base_w > 0, base_w, 1.0), np.nan)
-    return p, (taylor("column", p) if taylor is not None else None)
+    if taylor is None:
+        return p, None
+    return p, np.where(taylor.uses[:, None, None], taylor("column", p), np.nan)
 
 
 def _sig_strings(higher: np.ndarray, letters: list[str], suppressed: np.ndarray) -> np.ndarray:
@@ -349,40 +362,48 @@ def _sig_strings(higher: np.ndarray, letters: list[str], suppressed: np.ndarray)
     return np.where(suppressed, "", sig)
 
 
-def _categorical_taylor(dataset, design, sel, cells, rows, row_cells, multiple, extend, dims):
-    """A function (percent base, p) -> design variances of the cell proportions."""
+def _categorical_taylor(design, sel, cells, rows, row_cells, multiple, extend, dims):
+    """A function (percent base, p) -> design variances (G, B, K+nets) of the proportions p.
+
+    Unit totals are kept per within-group cell (units nest in groups): S[j, b, k] = Σw over
+    unit j's respondents in breakdown b choosing k, and the base totals likewise."""
     g, b, k, kx = dims
     weights = sel.weights
     m = design.psus
     if not multiple:
-        s = design.psu_totals(rows, row_cells, weights[rows], g * b * k).reshape(m, g, b, k)
+        s = design.unit_totals(rows, row_cells % (b * k), weights[rows], b * k).reshape(m, b, k)
         resp = s.sum(-1)
         s = s @ extend
     else:
         answer_rows, ri, cell_of_choice, resp_cells = row_cells
         choice_rows = answer_rows[ri]
-        s = design.psu_totals(choice_rows, cell_of_choice, weights[choice_rows], g * b * kx)
-        s = s.reshape(m, g, b, kx)
-        resp = design.psu_totals(answer_rows, resp_cells, weights[answer_rows], g * b)
-        resp = resp.reshape(m, g, b)
+        s = design.unit_totals(choice_rows, cell_of_choice % (b * kx), weights[choice_rows], b * kx)
+        s = s.reshape(m, b, kx)
+        resp = design.unit_totals(answer_rows, resp_cells % b, weights[answer_rows], b)
+    gu = design.group_of_unit
 
     def variance(percent: str, p: np.ndarray) -> np.ndarray:
         if percent == "row":
-            base_psu = s.sum(axis=2, keepdims=True)
+            base_unit = s.sum(axis=1, keepdims=True)
             base_w = cells.w.sum(axis=1, keepdims=True)
         elif percent == "total":
-            base_psu = resp.sum(axis=2)[:, :, None, None]
+            base_unit = resp.sum(axis=1)[:, None, None]
             base_w = cells.base_w.sum(axis=1)[:, None, None]
         else:
-            base_psu = resp[:, :, :, None]
+            base_unit = resp[:, :, None]
             base_w = cells.base_w[:, :, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            u = (s - np.nan_to_num(p)[None] * base_psu) / np.where(base_w > 0, base_w, 1.0)[None]
+        base_w = np.broadcast_to(np.where(base_w > 0, base_w, 1.0), p.shape)
+        u = (s - np.nan_to_num(p)[gu] * base_unit) / base_w[gu]
         return design.variance(u.reshape(m, -1)).reshape(p.shape)
 
-    variance.psu_cells = s  # used by the Rao-Scott covariance
-    variance.psu_base = resp
-    variance.design = design
+    def covariances(p_tables: np.ndarray, totals: np.ndarray) -> np.ndarray:
+        """(G, B·K, B·K) covariance of the overall cell proportions of each group's table."""
+        safe = np.where(totals > 0, totals, 1.0)
+        u = (s[:, :, :k].reshape(m, -1) - p_tables[gu] * resp.sum(axis=1)[:, None]) / safe[gu][:, None]
+        return design.covariances(u)
+
+    variance.covariances = covariances  # used by the Rao-Scott test
+    variance.uses = design.uses
     return variance
 
 
@@ -399,7 +420,7 @@ def _chi_square_tests(sel, query, cells, taylor, multiple, k):
     n = n_tab.sum(axis=(1, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         p = (w_tab / np.where(total > 0, total, 1.0)[:, None, None]).reshape(g, -1)
-    if taylor is None:
+    if True:  # weights-only linearisation; groups with a design replace it below
         s2 = cells.w2[:, :, :k].reshape(g, -1)
         eye = np.eye(s2.shape[1])
         cov = (
@@ -410,15 +431,8 @@ def _chi_square_tests(sel, query, cells, taylor, multiple, k):
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             cov *= (n / (n - 1.0) / (total * total))[:, None, None]
-    else:
-        cov = np.zeros((g, p.shape[1], p.shape[1]))
-        psu_cells = taylor.psu_cells
-        for gi in range(g):
-            if total[gi] <= 0:
-                continue
-            s = psu_cells[:, gi, :, :k].reshape(len(psu_cells), -1)
-            base = taylor.psu_base[:, gi, :].sum(axis=1)
-            cov[gi] = taylor.design.covariance((s - p[gi][None, :] * base[:, None]) / total[gi])
+    if taylor is not None:
+        cov = np.where(taylor.uses[:, None, None], taylor.covariances(p, total), cov)
     stat, df, pval = rao_scott_many(w_tab, cov, n)
     return [(stat[i], df[i], pval[i], RAO_SCOTT) for i in range(g)]
 
@@ -489,13 +503,14 @@ def _numeric(dataset: Dataset, query: Query, sel: Selection, design: Design | No
         resid = xv - mean[cell]
         ss = np.bincount(cell, weights=wv * resid * resid, minlength=trash)
         eff = kish_effective_base(w, w2)
+        var = ss / w * n / (n - 1.0) / eff
+        df = eff - 1.0
         if design is not None:
-            totals = design.psu_totals(rows, cell, wv * resid, trash) / np.where(w > 0, w, 1.0)
-            var = design.variance(totals)
-            df = np.full(trash, float(max(design.psus - design.strata, 1)))
-        else:
-            var = ss / w * n / (n - 1.0) / eff
-            df = eff - 1.0
+            safe = np.where(w > 0, w, 1.0).reshape(g, b)
+            totals = design.unit_totals(rows, cell % b, wv * resid, b) / safe[design.group_of_unit]
+            use = np.repeat(design.uses, b)
+            var = np.where(use, design.variance(totals).reshape(-1), var)
+            df = np.where(use, np.repeat(np.maximum(design.degrees_of_freedom, 1.0), b), df)
         half = stdtrit(np.where(df >= 1, df, np.nan), 0.975) * np.sqrt(var)
     median = _weighted_median(cell, xv, wv, w, trash)
     thresholds = dataset.codebook.dataset.thresholds

@@ -96,47 +96,112 @@ def design_codes(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Design:
-    """The PSUs and strata of the country-years in one query: `psu_of_row` (0..m-1 for each
-    frame row in them, -1 elsewhere) and `stratum_of_psu` (0..H-1 per PSU). PSUs with no
-    respondent in a table's domain still count (domain estimation)."""
+    """The sampling units of the country-year groups of one query.
 
-    psu_of_row: np.ndarray
-    stratum_of_psu: np.ndarray
+    A unit is a PSU within a group and a unit's stratum is its stratum within the group (PSUs and
+    strata nest in sources, so in country-years: normally this is just the PSU). Units are
+    numbered sorted by (group, stratum, PSU), so each stratum and each group is a contiguous
+    block. `unit_of_row` maps frame rows to units (-1 outside the groups). Every unit of a group
+    counts in its stratum even when none of its respondents is in a table's domain."""
+
+    unit_of_row: np.ndarray
+    group_of_unit: np.ndarray
+    stratum_of_unit: np.ndarray
+    stratum_starts: np.ndarray
+    stratum_sizes: np.ndarray
+    group_starts: np.ndarray
+    groups: int
     psus: int
     strata: int
 
     @classmethod
-    def of_mask(cls, dataset: Dataset, in_play: np.ndarray) -> Design:
+    def of_groups(cls, dataset: Dataset, group_lut: np.ndarray, cy: np.ndarray, groups: int) -> Design:
+        """The design for rows whose country-year code `cy` maps through `group_lut` to a group
+        (>= 0); cached per grouping."""
+        key = "stats:design:" + group_lut.tobytes().hex() + f":{groups}"
+        if key in dataset._cache:
+            return dataset._cache[key]
+        group_of_row = group_lut.take(cy)
         psu, strata = design_codes(dataset)
-        rows = np.flatnonzero(in_play)
-        uniq, local = np.unique(psu[rows], return_inverse=True)
-        psu_of_row = np.full(len(psu), -1, dtype=np.intp)
-        psu_of_row[rows] = local.ravel()
-        stratum_raw = np.empty(len(uniq), dtype=np.int64)
-        stratum_raw[local.ravel()] = strata[rows]
-        s_uniq, stratum_of_psu = np.unique(stratum_raw, return_inverse=True)
-        return cls(psu_of_row, stratum_of_psu.ravel(), len(uniq), len(s_uniq))
+        rows = np.flatnonzero(group_of_row >= 0)
+        gk, sk, pk = group_of_row[rows], strata[rows], psu[rows]
+        order = np.lexsort((pk, sk, gk))
+        gs, ss, ps = gk[order], sk[order], pk[order]
+        new_stratum = np.ones(len(rows), dtype=bool)
+        new_stratum[1:] = (gs[1:] != gs[:-1]) | (ss[1:] != ss[:-1])
+        new_unit = new_stratum.copy()
+        new_unit[1:] |= ps[1:] != ps[:-1]
+        unit_sorted = np.cumsum(new_unit) - 1
+        unit_of_row = np.full(len(psu), -1, dtype=np.intp)
+        unit_of_row[rows[order]] = unit_sorted
+        first_rows = np.flatnonzero(new_unit)
+        group_of_unit = gs[first_rows].astype(np.intp)
+        stratum_of_unit = (np.cumsum(new_stratum) - 1)[first_rows]
+        stratum_sizes = np.bincount(stratum_of_unit)
+        stratum_starts = np.concatenate([[0], np.cumsum(stratum_sizes)[:-1]])
+        group_starts = np.searchsorted(group_of_unit, np.arange(groups))
+        design = cls(
+            unit_of_row,
+            group_of_unit,
+            stratum_of_unit,
+            stratum_starts,
+            stratum_sizes,
+            group_starts,
+            groups,
+            len(first_rows),
+            len(stratum_sizes),
+        )
+        dataset._cache[key] = design
+        return design
 
-    def psu_totals(self, rows: np.ndarray, cells: np.ndarray, values: np.ndarray, ncell: int) -> np.ndarray:
-        """(m, ncell) matrix: Σ values over each PSU and cell, for frame `rows` in `cells`."""
-        flat = self.psu_of_row[rows] * ncell + cells
-        return np.bincount(flat, weights=values, minlength=self.psus * ncell).reshape(self.psus, ncell)
+    @property
+    def uses(self) -> np.ndarray:
+        """(groups,) bool: the group's variances come from this design."""
+        return np.bincount(self.group_of_unit, minlength=self.groups) > 0
+
+    @property
+    def degrees_of_freedom(self) -> np.ndarray:
+        """(groups,) units - strata per group (the design degrees of freedom)."""
+        units = np.bincount(self.group_of_unit, minlength=self.groups)
+        strata = np.bincount(self.group_of_unit[self.stratum_starts], minlength=self.groups)
+        return (units - strata).astype(np.float64)
+
+    def unit_totals(self, rows: np.ndarray, cells: np.ndarray, values: np.ndarray, ncell: int) -> np.ndarray:
+        """(units, ncell): Σ values per unit and within-group cell, for frame `rows` in `cells`
+        (rows outside the design's groups are ignored)."""
+        units = self.unit_of_row[rows]
+        inside = units >= 0
+        flat = units[inside] * ncell + cells[inside]
+        return np.bincount(flat, weights=values[inside], minlength=self.psus * ncell).reshape(self.psus, ncell)
 
     def _centred(self, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        m_h = np.bincount(self.stratum_of_psu, minlength=self.strata).astype(np.float64)
-        sums = np.zeros((self.strata, totals.shape[1]))
-        np.add.at(sums, self.stratum_of_psu, totals)
-        means = sums / np.maximum(m_h, 1.0)[:, None]
+        if self.psus == 0:
+            return totals, np.zeros(0)
+        sums = np.add.reduceat(totals, self.stratum_starts, axis=0)
+        means = sums / self.stratum_sizes[:, None]
+        m_h = self.stratum_sizes.astype(np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(m_h > 1, m_h / (m_h - 1.0), 0.0)
-        return totals - means[self.stratum_of_psu], factor[self.stratum_of_psu]
+        return totals - np.repeat(means, self.stratum_sizes, axis=0), np.repeat(factor, self.stratum_sizes)
 
     def variance(self, totals: np.ndarray) -> np.ndarray:
-        """Σ_h m_h/(m_h-1) Σ_j (U_hj - Ū_h)² for each column of the PSU totals U (m, k)."""
+        """Per group, Σ_h m_h/(m_h-1) Σ_j (U_hj - Ū_h)² of each column of the unit totals U
+        (units, k) -> (groups, k)."""
         centred, factor = self._centred(totals)
-        return np.einsum("j,jk->k", factor, centred * centred)
+        squares = factor[:, None] * centred * centred
+        out = np.zeros((self.groups, totals.shape[1]))
+        present = np.flatnonzero(self.uses)
+        if len(present):
+            out[present] = np.add.reduceat(squares, self.group_starts[present], axis=0)
+        return out
 
-    def covariance(self, totals: np.ndarray) -> np.ndarray:
-        """The (k, k) covariance matrix of the linearised totals U (m, k)."""
+    def covariances(self, totals: np.ndarray) -> np.ndarray:
+        """(groups, k, k): per group, the design covariance of the linearised unit totals U."""
         centred, factor = self._centred(totals)
-        return (centred * factor[:, None]).T @ centred
+        k = totals.shape[1]
+        out = np.zeros((self.groups, k, k))
+        ends = np.append(self.group_starts[1:], self.psus)
+        for g in np.flatnonzero(self.uses):
+            c = centred[self.group_starts[g] : ends[g]]
+            out[g] = (c * factor[self.group_starts[g] : ends[g], None]).T @ c
+        return out

@@ -1,0 +1,1 @@
+"""Pure builders on top of `barometer.stats` results: figures, tables and exports."""

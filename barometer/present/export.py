@@ -1,0 +1,64 @@
+"""The tidy export table: one function behind the CLI's `--format csv`, the API and the web
+CSV/XLSX downloads, so all of them show the same figures with the same columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from barometer.codebook import Codebook
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "country",
+    "year",
+    "by",
+    "category",
+    "n",
+    "weighted",
+    "percent",
+    "se",
+    "ci_low",
+    "ci_high",
+    "flag",
+)
+"""The leading columns, in order; the Result's other columns follow."""
+
+
+def _labels(codebook: Codebook, indicator_id: str, lang: str) -> dict[str, str]:
+    ind = codebook.indicator(indicator_id)
+    labels = {c.code: c.label.get(lang) for c in codebook.categories_of(ind)}
+    labels.update({n.code: n.label.get(lang) for n in ind.nets})
+    if ind.type == "numeric":
+        from barometer.i18n import gettext_for
+
+        labels.setdefault("mean", gettext_for(lang)("Mean"))
+    return labels
+
+
+def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
+    """`result.table` for export: `category` and `by` as labels in `lang` (`by` empty without a
+    breakdown), country as its code, `flag` = "suppressed", "small" or empty; columns
+    `EXPORT_COLUMNS` first, then the rest of the Result's columns."""
+    table = result.table
+    query = result.query
+    out = pd.DataFrame(index=table.index)
+    out["country"] = table["country"].astype(object)
+    out["year"] = table["year"]
+    if query.by is not None:
+        by_labels = _labels(codebook, query.by, lang)
+        out["by"] = [by_labels.get(code, code) for code in table["by"]]
+    else:
+        out["by"] = ""
+    cat_labels = _labels(codebook, query.indicator, lang)
+    out["category"] = [cat_labels.get(code, code) for code in table["category"]]
+    for name in ("n", "weighted", "percent", "se", "ci_low", "ci_high"):
+        out[name] = table[name]
+    out["flag"] = np.where(table["suppressed"], "suppressed", np.where(table["small"], "small", ""))
+    rest = [c for c in table.columns if c not in out.columns]
+    for name in rest:
+        out[name] = table[name]
+    # the codes stay available beside the labels
+    out["category_code"] = table["category"]
+    if query.by is not None:
+        out["by_code"] = table["by"]
+    return out.reset_index(drop=True)
