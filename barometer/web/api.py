@@ -70,10 +70,15 @@ def problem_response(status: int, name: str, detail: str, **extra: Any) -> flask
     if flask.has_request_context():
         body["instance"] = flask.request.path[:MAX_ECHO]
     body.update(extra)
-    response = flask.Response(json.dumps(body, ensure_ascii=False), status=status,
-                              mimetype=PROBLEM_MIMETYPE)
+    response = flask.Response(html_safe_json(body), status=status, mimetype=PROBLEM_MIMETYPE)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def html_safe_json(value: Any) -> str:
+    """JSON with <, > and & escaped, so an echoed value can never read as markup."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def parameter_problem(param: str, value: object, allowed: Sequence[object], detail: str) -> flask.Response:
@@ -108,6 +113,8 @@ def check_names(endpoint: str, args: Mapping[str, Sequence[str]]) -> str:
         if name not in allowed:
             raise _BadRequest(name, values[-1] if values else "", allowed,
                               f"unknown parameter {name[:MAX_ECHO]!r} for {endpoint}")
+        if any(value == "" for value in values):
+            raise _BadRequest(name, "", [], f"{name} is empty; give a value or leave it out")
     formats = args.get("format") or ["json"]
     if len(formats) > 1:
         raise _BadRequest("format", formats[-1], FORMATS,
