@@ -37,6 +37,7 @@ DASH_CALLBACK = "/_dash-update-component"
 COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/csv", "application/javascript",
                       "text/javascript", "application/json", "application/problem+json",
                       "image/svg+xml"]
+_FINGERPRINT = re.compile(r"\.v[\w-]+m[0-9a-fA-F]+\.[\w.]+$")  # Dash's check_fingerprint
 _SOURCE = re.compile(r"^(?:'self'|'none'|\*|(?:https?:)?(?://)?(?:\*\.)?[A-Za-z0-9.\-]+(?::\d+|:\*)?"
                      r"(?:/[^\s;,']*)?|https?:)$")
 
@@ -150,7 +151,7 @@ def is_fingerprinted(request: flask.Request) -> bool:
     """Dash names component-suite files by version and asset URLs carry `?m=<mtime>`."""
     path = request.path
     if path.startswith("/_dash-component-suites/"):
-        return bool(re.search(r"\.v[\w-]+m\d+\.\w+$", path))
+        return bool(_FINGERPRINT.search(path))
     return path.startswith("/assets/") and "m" in request.args
 
 
