@@ -83,19 +83,19 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
         rows: list[Row] = []
         for category, cat_part in part.groupby("category", sort=False):
             cells = []
-            indexed = cat_part.set_index(column_key)
+            indexed = {rec[column_key]: rec for rec in cat_part.to_dict("records")}
             for col in columns_codes:
-                if col not in indexed.index:
+                if col not in indexed:
                     cells.append(Cell(text="–", title=_("Not asked")))
                     continue
-                r = indexed.loc[col]
+                r = indexed[col]
                 cells.append(_cell(r, lang, numeric, result.thresholds.min_base))
             kind = "net" if category in nets else "missing" if category in missing_codes else "category"
             rows.append(Row(label=labels.get(category, str(category)), cells=tuple(cells), kind=kind))
-        first = part.drop_duplicates(column_key).set_index(column_key)
+        first = {rec[column_key]: rec for rec in part.drop_duplicates(column_key).to_dict("records")}
         base_cells = []
         for col in columns_codes:
-            r = first.loc[col]
+            r = first[col]
             text = format_number(r["base_n"], lang)
             if query.weighted:
                 title = _("Unweighted base {n}; weighted base {w}; effective base {e}").format(
@@ -111,7 +111,7 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
     return tuple(sections)
 
 
-def _cell(r: pd.Series, lang: str, numeric: bool, min_base: int) -> Cell:
+def _cell(r: dict, lang: str, numeric: bool, min_base: int) -> Cell:
     _ = gettext_for(lang)
     if bool(r["suppressed"]):
         return Cell(text=_("suppressed"), suppressed=True,

@@ -98,6 +98,18 @@ def labelled(label: str, control, control_id: str, help_text: str = "") -> html.
 
 def indicator_options(codebook: Codebook, lang: str, *, include_demographics: bool = False,
                       exclude: Sequence[str] = (), types: Sequence[str] | None = None) -> list[dict]:
+    """Dropdown options grouped by topic; see `_indicator_options` (cached: options are pure)."""
+    key = (id(codebook), lang, include_demographics, tuple(exclude), tuple(types or ()) or None)
+    if key not in _OPTIONS_CACHE:
+        _OPTIONS_CACHE[key] = _indicator_options(codebook, lang, include_demographics, exclude, types)
+    return _OPTIONS_CACHE[key]
+
+
+_OPTIONS_CACHE: dict[tuple, list[dict]] = {}
+
+
+def _indicator_options(codebook: Codebook, lang: str, include_demographics: bool,
+                       exclude: Sequence[str], types: Sequence[str] | None) -> list[dict]:
     """Dropdown options grouped by topic (topic headings as disabled options); each option is
     searchable by its question text in every language, folded for case and diacritics."""
     options: list[dict] = []
