@@ -132,7 +132,7 @@ def make_frame(
             # trust leans on gender and age: women and the young trust more in this synthetic world
             probs = np.where(gender[:, None] == 0, [0.3, 0.3, 0.15, 0.15, 0.07, 0.03],
                              [0.15, 0.25, 0.25, 0.25, 0.07, 0.03])
-            probs = np.where(age[:, None] < 30, [0.4, 0.3, 0.1, 0.1, 0.07, 0.03], probs)
+            probs = np.where(age[:, None] < 30, [0.55, 0.3, 0.05, 0.05, 0.03, 0.02], probs)
             trust = (rng.random(n)[:, None] > np.cumsum(probs, axis=1)).sum(axis=1)
             trust = np.where(rng.random(n) < 0.03, -1, trust)  # not asked / no answer
             settlement = rng.choice([0, 1, 2, -1], size=n, p=[0.5, 0.4, 0.05, 0.05])
