@@ -40,10 +40,13 @@ class QueryError(ValueError):
     "by", "country", "year", "filter", "category", "percent", "pool"), `value` what was given and
     `allowed` the valid names, closest first."""
 
-    def __init__(self, param: str, value: object, allowed: Iterable[object] = (), reason: str = ""):
+    def __init__(
+        self, param: str, value: object, allowed: Iterable[object] = (), reason: str = "", *, ordered: bool = False
+    ):
         self.param = param
         self.value = value
-        self.allowed = tuple(closest_first(str(value), [str(a) for a in allowed]))
+        names = [str(a) for a in allowed]
+        self.allowed = tuple(names if ordered else closest_first(str(value), names))
         self.reason = reason
         super().__init__(self._message())
 
@@ -128,7 +131,8 @@ def validate_query(dataset: Dataset, query: Query) -> Query:
     years = data_years(dataset)
     for year in query.years:
         if int(year) not in years:
-            raise QueryError("year", year, [str(y) for y in years])
+            nearest = sorted(years, key=lambda y: (abs(y - int(year)), y))
+            raise QueryError("year", year, nearest, ordered=True)
     for name, codes in query.filters:
         _check_indicator(dataset, "filter", name)
         ind = cb.indicator(name)
