@@ -43,7 +43,9 @@ class Result:
     """A computed table. `table` has one row per (country, year, by, category) with the columns
     of `TABLE_COLUMNS`; `tests` one row per (country, year) with the chi-square test of
     independence; `by_letters` maps breakdown codes to the column letters used in `sig`;
-    `notes` say in words how weights, pooling and variance were handled."""
+    `notes` say in words how weights, pooling and variance were handled. `variance` is "taylor"
+    when at least one group's sources name strata/PSUs (the notes say which), "kish" for
+    weighted data without a design, "srs" unweighted."""
 
     query: Query
     kind: Literal["categorical", "multiple", "numeric"]

@@ -273,7 +273,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
     )
     tests_frame = _tests_frame(sel, present, tests)
     kind = "multiple" if multiple else "categorical"
-    notes = sel.notes + (_variance_note(design, query),)
+    notes = sel.notes + (_variance_note(design, query, sel.keys),)
     return Result(
         query=query,
         kind=kind,
@@ -286,11 +286,16 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
     )
 
 
-def _variance_note(design: Design | None, query: Query) -> str:
+def _variance_note(design: Design | None, query: Query, keys=()) -> str:
     if design is not None:
+        uses = design.uses
+        where = ""
+        if keys and not uses.all():
+            named = ", ".join(f"{c} {y}" for (c, y), u in zip(keys, uses, strict=True) if u)
+            where = f" for {named} (Kish's effective base elsewhere)"
         return (
             f"Standard errors by Taylor linearisation over {design.strata} strata and "
-            f"{design.psus} PSUs; intervals Wilson on the design-effective base."
+            f"{design.psus} PSUs{where}; intervals Wilson on the design-effective base."
         )
     if query.weighted:
         return (
@@ -551,7 +556,7 @@ def _numeric(dataset: Dataset, query: Query, sel: Selection, design: Design | No
         by_letters=dict(zip(by_codes, letters, strict=False)) if query.by is not None else {},
         thresholds=thresholds,
         variance="taylor" if design is not None else ("kish" if query.weighted else "srs"),
-        notes=sel.notes + (_variance_note(design, query),),
+        notes=sel.notes + (_variance_note(design, query, sel.keys),),
     )
 
 

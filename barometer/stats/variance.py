@@ -4,7 +4,8 @@ and the Wilson score interval.
 Kish (default): for a base with weights w, the effective base is n_eff = (Σw)² / Σw², and a
 weighted proportion p has se = sqrt(p(1-p) / n_eff) (Kish 1965: deff = n / n_eff).
 
-Taylor linearisation (when the codebook names strata/PSUs for the sources in play): a ratio
+Taylor linearisation (weighted queries, for each country-year group whose source the codebook
+gives strata/PSUs; the other groups keep Kish): a ratio
 estimate p = Σ w·y / Σ w·d over a domain d has linearised values u_i = w_i·d_i·(y_i - p) / Σ w·d;
 with U_hj the total of u over PSU j of stratum h (m_h PSUs, Ū_h their mean),
 var(p) = Σ_h m_h/(m_h-1) · Σ_j (U_hj - Ū_h)²  (with-replacement approximation, no finite
@@ -151,6 +152,9 @@ class Design:
             len(first_rows),
             len(stratum_sizes),
         )
+        designs = [k for k in dataset._cache if k.startswith("stats:design:")]
+        for old in designs[: max(0, len(designs) - 7)]:  # keep the last few groupings
+            dataset._cache.pop(old, None)
         dataset._cache[key] = design
         return design
 
