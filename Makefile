@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	@if [ -d barometer/locale ]; then $(BIN)/pybabel compile --use-fuzzy -q -d barometer/locale -D messages; fi
+	@if [ -d barometer/locale ]; then $(BIN)/pybabel compile --statistics -d barometer/locale -D messages; fi
 
 run: install
 	$(BIN)/barometer ingest
