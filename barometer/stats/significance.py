@@ -22,6 +22,7 @@ at 5%. Columns under the minimum base take no part.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -94,6 +95,15 @@ def rao_scott_many(weighted: np.ndarray, cov: np.ndarray, n: np.ndarray):
     return stat, df, pval
 
 
+@lru_cache(maxsize=64)
+def _loglinear_design(r: int, c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Main effects (without intercept) and interaction columns of the saturated r × c
+    log-linear model, treatment coding, cells in row-major order."""
+    dummies_r, dummies_c = np.eye(r)[:, 1:], np.eye(c)[:, 1:]
+    x1 = np.hstack([np.kron(dummies_r, np.ones((c, 1))), np.kron(np.ones((r, 1)), dummies_c)])
+    return x1, np.kron(dummies_r, dummies_c)
+
+
 def _rao_scott_traces(tables: np.ndarray, v: np.ndarray, n: np.ndarray):
     """(X²_P, tr Δ, tr Δ²) for tables (G, r, c) without empty rows or columns. The intercept is
     left out of the main-effect design: P·1 = V·1 = 0, so it changes nothing."""
@@ -106,9 +116,7 @@ def _rao_scott_traces(tables: np.ndarray, v: np.ndarray, n: np.ndarray):
     x2 = n * ((p - expected) ** 2 / expected).sum(axis=1)
     eye = np.eye(r * c)
     p_srs = (eye * p[:, None, :] - p[:, :, None] * p[:, None, :]) / n[:, None, None]
-    dummies_r, dummies_c = np.eye(r)[:, 1:], np.eye(c)[:, 1:]
-    x1 = np.hstack([np.kron(dummies_r, np.ones((c, 1))), np.kron(np.ones((r, 1)), dummies_c)])
-    x2m = np.kron(dummies_r, dummies_c)
+    x1, x2m = _loglinear_design(r, c)
     x1p = x1.T @ p_srs
     try:
         x2t = x2m - x1 @ np.linalg.solve(x1p @ x1, x1p @ x2m)
