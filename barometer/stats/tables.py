@@ -73,7 +73,9 @@ class _Cells:
         self.base_n, self.base_w, self.base_w2 = base_n, base_w, base_w2
 
 
-def _row_index(dataset: Dataset, sel: Selection, stride: int, parts, trash: int) -> np.ndarray:
+def _row_index(
+    dataset: Dataset, sel: Selection, stride: int, parts, trash: int, prefix_key: str | None = None
+) -> np.ndarray:
     """Flat cell number per row: group · stride + Σ code offsets; `trash` or more = not counted.
 
     `parts` is a list of (codes, positions, multiplier): codes (-1 = missing) map through
@@ -99,25 +101,47 @@ def _row_index(dataset: Dataset, sel: Selection, stride: int, parts, trash: int)
         size = len(group) * span + span
         lut = np.full(size, trash, dtype=np.intp)
         lut[value % size] = target
-        combined = None
-        for (codes, _, _), step in zip(parts, strides, strict=True):
-            if combined is None:
-                combined = np.multiply(codes, step, dtype=np.int32)
-            elif step == 1:
-                combined += codes
-            else:
-                combined += np.multiply(codes, step, dtype=np.int32)
-        combined += country_year_scaled(dataset, span)
+        if prefix_key is not None and len(parts) > 1:
+            # country-year and breakdown digits depend on the breakdown only: cached
+            key = f"stats:prefix:{prefix_key}:{span}:{strides}"
+            if key not in dataset._cache:
+                _bounded(dataset, "stats:prefix:", 5)
+                dataset._cache[key] = _mixed_radix(dataset, parts[:-1], strides[:-1], span)
+            combined = np.add(dataset._cache[key], parts[-1][0], dtype=np.int32)
+        else:
+            combined = _mixed_radix(dataset, parts, strides, span)
         idx = lut[combined]
     if sel.filter_mask is not None:
         idx[~sel.filter_mask] = trash
     return idx
 
 
+def _mixed_radix(dataset: Dataset, parts, strides, span: int) -> np.ndarray:
+    """country-year · span + Σ code · stride as int32 per row."""
+    combined = None
+    for (codes, _, _), step in zip(parts, strides, strict=True):
+        if combined is None:
+            combined = np.multiply(codes, step, dtype=np.int32)
+        elif step == 1:
+            combined += codes
+        else:
+            combined += np.multiply(codes, step, dtype=np.int32)
+    combined += country_year_scaled(dataset, span)
+    return combined
+
+
+def _bounded(dataset: Dataset, prefix: str, keep: int) -> None:
+    """Drop the oldest cached arrays under `prefix` beyond `keep - 1` (before adding one)."""
+    keys = [k for k in dataset._cache if k.startswith(prefix)]
+    for old in keys[: max(0, len(keys) - keep + 1)]:
+        dataset._cache.pop(old, None)
+
+
 def country_year_scaled(dataset: Dataset, span: int) -> np.ndarray:
     """country-year code · span as int32 (the last few spans are cached)."""
     key = f"stats:cy*{span}"
     if key not in dataset._cache:
+        _bounded(dataset, "stats:cy*", 4)
         cy, _ = country_year(dataset)
         dataset._cache[key] = np.multiply(cy, span, dtype=np.int32)
     return dataset._cache[key]
@@ -228,7 +252,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
     if not multiple:
         trash = g * b * k
         parts = [*by_part, (dataset.codes(ind.id), cat_pos, 1)]
-        idx = _row_index(dataset, sel, b * k, parts, trash)
+        idx = _row_index(dataset, sel, b * k, parts, trash, prefix_key=query.by)
         n, w, w2 = (a.reshape(g, b, k) for a in _sums(idx, trash, weights, weights2))
         cells = _Cells(n @ extend, w @ extend, w2 @ extend, n.sum(-1), w.sum(-1), w2.sum(-1))
         rows = np.flatnonzero(idx < trash) if design is not None else None
