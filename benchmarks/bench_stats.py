@@ -93,29 +93,38 @@ def synthetic(n: int, seed: int = 0) -> Dataset:
 
 
 def median_ms(fn, repeats: int) -> float:
-    times = []
+    return interleaved_ms([fn], repeats)[0]
+
+
+def interleaved_ms(fns, repeats: int) -> list[float]:
+    """Median milliseconds of each function, timed in turn within every repeat so that all of
+    them see the same machine load."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1000.0 * float(np.median(times))
+        for fn, out in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return [1000.0 * float(np.median(t)) for t in times]
 
 
 def measure(n: int, repeats: int, with_pandas: bool = True) -> dict[str, float]:
     dataset = synthetic(n)
     query = Query("trust_police", by="age_group")
     crosstab(dataset, query)  # warm the integer-code caches, as the app does once per dataset
-    ours = median_ms(lambda: crosstab(dataset, query), repeats)
     y = dataset.codes("trust_police")
     b = dataset.codes("age_group")
     w = dataset.array("weight")
-    floor = median_ms(
-        # codes + 1 so that missing (-1) gets a slot: the least any weighted crosstab must do
-        lambda: np.bincount(
-            (b.astype(np.intp) + 1) * (len(TRUST) + 1) + y + 1,
-            weights=w,
-            minlength=(len(AGE) + 1) * (len(TRUST) + 1),
-        ),
+    ours, floor = interleaved_ms(
+        [
+            lambda: crosstab(dataset, query),
+            # codes + 1 so that missing (-1) gets a slot: the least any weighted crosstab must do
+            lambda: np.bincount(
+                (b.astype(np.intp) + 1) * (len(TRUST) + 1) + y + 1,
+                weights=w,
+                minlength=(len(AGE) + 1) * (len(TRUST) + 1),
+            ),
+        ],
         repeats,
     )
     out = {"n": n, "ours_ms": ours, "bincount_ms": floor}

@@ -17,7 +17,11 @@ variance the pooled test on effective bases, z = (p₁ - p₂) / sqrt(p̄(1-p̄)
 p̄ = (n₁p₁ + n₂p₂)/(n₁+n₂) (statsmodels `proportions_ztest`); with Taylor variance
 z = (p₁ - p₂) / sqrt(v₁ + v₂). The p-values of a row are Holm-adjusted (step-down Bonferroni over
 the pairs of that row) and a cell gets the letter of each column it is significantly higher than
-at 5%. Columns under the minimum base take no part.
+at 5%. Columns under the minimum base take no part. The letters always compare column
+proportions (share of each breakdown group), whatever percentage base the table shows.
+Multiple-response options are tested the same way; numeric means with
+z = (x̄₁ - x̄₂) / sqrt(se₁² + se₂²). No chi-square is reported for multiple-response or numeric
+items.
 """
 
 from __future__ import annotations
