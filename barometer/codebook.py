@@ -337,7 +337,6 @@ def parse_codebook(text: str, source_name: str = "codebook.yaml") -> Codebook:
         raise CodebookError(f"{source_name}, {where}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):
         raise CodebookError(f"{source_name}: expected a mapping at the top level")
-    raw = _index_lists_by_id(raw)
     try:
         return Codebook.model_validate(raw)
     except ValidationError as exc:
@@ -353,11 +352,6 @@ def parse_codebook(text: str, source_name: str = "codebook.yaml") -> Codebook:
 
 def codebook_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _index_lists_by_id(raw: dict) -> dict:
-    # Indicators, sources and topics are lists in YAML; nothing to reshape, kept as written.
-    return raw
 
 
 def _expected(err: Mapping[str, Any]) -> str:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from barometer.codebook import Codebook
+from barometer.present.labels import category_labels
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "country",
@@ -24,17 +25,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 """The leading columns, in order; the Result's other columns follow."""
 
 
-def _labels(codebook: Codebook, indicator_id: str, lang: str) -> dict[str, str]:
-    ind = codebook.indicator(indicator_id)
-    labels = {c.code: c.label.get(lang) for c in codebook.categories_of(ind)}
-    labels.update({n.code: n.label.get(lang) for n in ind.nets})
-    if ind.type == "numeric":
-        from barometer.i18n import gettext_for
-
-        labels.setdefault("mean", gettext_for(lang)("Mean"))
-    return labels
-
-
 def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
     """`result.table` for export: `category` and `by` as labels in `lang` (`by` empty without a
     breakdown), country as its code, `flag` = "suppressed", "small" or empty; columns
@@ -45,11 +35,11 @@ def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
     out["country"] = table["country"].astype(object)
     out["year"] = table["year"]
     if query.by is not None:
-        by_labels = _labels(codebook, query.by, lang)
+        by_labels = category_labels(codebook, query.by, lang)
         out["by"] = [by_labels.get(code, code) for code in table["by"]]
     else:
         out["by"] = ""
-    cat_labels = _labels(codebook, query.indicator, lang)
+    cat_labels = category_labels(codebook, query.indicator, lang)
     out["category"] = [cat_labels.get(code, code) for code in table["category"]]
     for name in ("n", "weighted", "percent", "se", "ci_low", "ci_high"):
         out[name] = table[name]

@@ -60,10 +60,13 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
     _ = gettext_for(lang)
     query = result.query
     table: pd.DataFrame = result.table
-    groups = table.drop_duplicates(["country", "year", "by"])
+    pooled = (table["country"] == POOLED).to_numpy()
+    # A pooled row's base is the countries' bases together: count people once.
+    counted = table[~pooled] if (~pooled).any() else table
+    groups = counted.drop_duplicates(["country", "year", "by"])
     base_n = int(groups["base_n"].sum()) if not groups.empty else 0
     countries = ", ".join(
-        country_label(codebook, c, lang) for c in dict.fromkeys(table["country"].tolist())
+        country_label(codebook, c, lang) for c in dict.fromkeys(counted["country"].tolist())
     )
     years = ", ".join(str(y) for y in sorted(set(table["year"].tolist())))
     pieces = [
@@ -74,7 +77,7 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
     ]
     if not query.include_missing:
         pieces.append(_("Don't know and refused are excluded from the base."))
-    if query.pool != "separate" and len(set(table["country"])) == 1 and table["country"].iloc[0] == POOLED:
+    if query.pool != "separate" and pooled.any():
         pieces.append(pooling_rule(query.pool, lang))
     if query.filters:
         pieces.append(_("Filters: {filters}.").format(filters=filters_text(codebook, query.filters, lang)))

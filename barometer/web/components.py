@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from urllib.parse import parse_qs, urlencode
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Output, dcc, html
 
 from barometer.codebook import Codebook
 from barometer.i18n import LANGUAGE_NAMES, gettext_for
@@ -142,6 +142,47 @@ def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[
     options += indicator_options(codebook, lang, exclude=(indicator_id,),
                                  types=("single", "ordinal"))
     return options
+
+
+def notice_alerts(notices: Sequence[str]) -> list:
+    """Warnings about the view (a dropped URL value, an empty selection) as small alerts."""
+    return [dbc.Alert(n, color="warning", className="py-1 small mb-2") for n in notices]
+
+
+def page_with_results(location_id: str, controls: list, result: ids.ResultIds, lang: str,
+                      graph_height: str = "520px") -> html.Div:
+    """Controls on the left, the result panel (question, notices, chart, tables, base note) on
+    the right, and the page's own URL location."""
+    return html.Div([
+        dcc.Location(id=location_id, refresh=False),
+        dbc.Row([
+            dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
+            dbc.Col(html.Section([
+                html.H1(id=result.question, className="question h4"),
+                html.Div(id=result.notices, role="status"),
+                dcc.Loading(html.Div([
+                    dcc.Graph(id=result.graph, style={"height": graph_height},
+                              config={"displaylogo": False, "locale": lang}),
+                    html.Div(id=result.table, className="result-tables"),
+                    html.P(id=result.note, className="base-note"),
+                ]), delay_show=150),
+            ]), md=8, lg=9),
+        ]),
+    ])
+
+
+def result_outputs(result: ids.ResultIds) -> list:
+    """The callback outputs of a result panel, in the order `result_values` returns them."""
+    return [Output(result.question, "children"), Output(result.graph, "figure"),
+            Output(result.table, "children"), Output(result.note, "children"),
+            Output(result.notices, "children")]
+
+
+def result_values(view) -> tuple:
+    """A view's parts for `result_outputs`."""
+    lang = view.params.lang
+    return (view.question, view.figure, results_tables(view.sections, lang), view.note,
+            notice_alerts(view.notices))
 
 
 def results_tables(sections: Sequence[Section], lang: str) -> list:

@@ -1,5 +1,7 @@
 """Component ids, in one place: layouts and callbacks (and browser tests) import them from here."""
 
+from dataclasses import dataclass
+
 URL = "url"
 LANG_STORE = "lang-store"
 SHELL = "shell"
@@ -22,6 +24,7 @@ FILTER_ROWS = "filter-rows"
 ADD_FILTER = "add-filter"
 FILTER_INDICATOR = "filter-indicator"  # pattern-matching type: {"type": ..., "index": n}
 FILTER_VALUES = "filter-values"
+FILTER_ROW = "filter-row"
 REMOVE_FILTER = "remove-filter"
 GRAPH = "graph"
 TABLE = "result-table"
@@ -35,24 +38,34 @@ CITATION = "citation"
 LOADING = "loading"
 
 # Trends and Compare: their own ids, so one page's callbacks never wait on another's components
-COMPARE_BASE_NOTE = "compare-base-note"
-COMPARE_GRAPH = "compare-graph"
-COMPARE_INDICATOR = "compare-indicator"
-COMPARE_INDICATOR_QUESTION = "compare-indicator-question"
-COMPARE_NOTICES = "compare-notices"
-COMPARE_POOL = "compare-pool"
-COMPARE_TABLE = "compare-table"
-COMPARE_WEIGHTED = "compare-weighted"
-COMPARE_YEAR = "compare-year"
-TRENDS_BASE_NOTE = "trends-base-note"
-TRENDS_COUNTRY = "trends-country"
-TRENDS_GRAPH = "trends-graph"
+
+
+@dataclass(frozen=True)
+class ResultIds:
+    """Ids of a page's result panel: question heading, notices, chart, tables, base note."""
+
+    question: str
+    notices: str
+    graph: str
+    table: str
+    note: str
+
+    @classmethod
+    def for_page(cls, page: str) -> "ResultIds":
+        return cls(*(f"{page}-{part}" for part in ("question", "notices", "graph", "table", "note")))
+
+
+TRENDS = ResultIds.for_page("trends")
 TRENDS_INDICATOR = "trends-indicator"
-TRENDS_INDICATOR_QUESTION = "trends-indicator-question"
-TRENDS_NOTICES = "trends-notices"
-TRENDS_TABLE = "trends-table"
-TRENDS_TREND_CATEGORY = "trends-trend-category"
+TRENDS_CATEGORY = "trends-category"
+TRENDS_COUNTRY = "trends-country"
 TRENDS_WEIGHTED = "trends-weighted"
+
+COMPARE = ResultIds.for_page("compare")
+COMPARE_INDICATOR = "compare-indicator"
+COMPARE_YEAR = "compare-year"
+COMPARE_POOL = "compare-pool"
+COMPARE_WEIGHTED = "compare-weighted"
 
 # Codebook
 CODEBOOK_SEARCH = "codebook-search"

@@ -10,7 +10,6 @@ them as notices so an old link still opens.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
@@ -18,11 +17,11 @@ from urllib.parse import parse_qs, urlencode
 from barometer.codebook import Codebook
 from barometer.i18n import LANGUAGES, normalise_lang
 from barometer.stats import Query
+from barometer.stats.query import PERCENT_BASES, POOLINGS, closest_first
 
-PERCENT_BASES = ("column", "row", "total")
 MISSING_MODES = ("hide", "show")
 CHART_TYPES = ("bars", "stacked", "horizontal", "table")
-POOL_MODES = ("separate", "equal", "population")
+POOL_MODES = POOLINGS
 MAX_FILTERS = 12
 MAX_VALUE_LENGTH = 200
 
@@ -69,13 +68,6 @@ class ViewParams:
             pool=self.pool,  # type: ignore[arg-type]
         )
         return replace(query, **changes) if changes else query
-
-
-def closest(value: str, allowed: Iterable[str]) -> list[str]:
-    """Allowed names ordered with the closest to `value` first."""
-    allowed = list(allowed)
-    near = difflib.get_close_matches(value, allowed, n=5, cutoff=0.5)
-    return near + [a for a in allowed if a not in near]
 
 
 def default_params(codebook: Codebook, years: Sequence[int]) -> ViewParams:
@@ -134,13 +126,13 @@ def parse_params(
     ids = [i.id for i in codebook.indicators]
     indicator = single("indicator") or defaults.indicator
     if indicator not in codebook.by_id:
-        bad("indicator", indicator, closest(indicator, ids))
+        bad("indicator", indicator, closest_first(indicator, ids))
         indicator = defaults.indicator
 
     by = single("by") or None
     if by is not None and (by not in codebook.by_id or by == indicator):
         allowed = [i for i in ids if i != indicator]
-        bad("by", by, closest(by, allowed))
+        bad("by", by, closest_first(by, allowed))
         by = None
     if by is not None and codebook.indicator(by).type == "numeric" and not codebook.indicator(by).bins:
         bad("by", by, [], f"by={by!r} is a numeric indicator without bands")
@@ -172,7 +164,7 @@ def parse_params(
         codes = [c.code for c in codebook.categories_of(indicator)]
         codes += [n.code for n in codebook.indicator(indicator).nets]
         if category not in codes:
-            bad("category", category, closest(category, codes))
+            bad("category", category, closest_first(category, codes))
             category = None
 
     return ViewParams(
@@ -235,7 +227,7 @@ def _codes(raw: str | None, allowed: list[str], name: str, bad) -> tuple[str, ..
             if matches:
                 code = matches[0]
             else:
-                bad(name, code, closest(code, allowed))
+                bad(name, code, closest_first(code, allowed))
                 continue
         if code not in chosen:
             chosen.append(code)
@@ -249,7 +241,7 @@ def _parse_filter(raw: str, codebook: Codebook, bad) -> tuple[str, tuple[str, ..
         bad("filter", raw, [], f"filter={raw[:80]!r} should look like indicator:code,code")
         return None
     if indicator not in codebook.by_id:
-        bad("filter", raw, closest(indicator, [i.id for i in codebook.indicators]),
+        bad("filter", raw, closest_first(indicator, [i.id for i in codebook.indicators]),
             f"filter names an unknown indicator {indicator[:80]!r}")
         return None
     ind = codebook.indicator(indicator)

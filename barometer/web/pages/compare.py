@@ -9,7 +9,13 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from barometer.i18n import gettext_for
 from barometer.web import ids
-from barometer.web.components import indicator_options, labelled, results_tables
+from barometer.web.components import (
+    indicator_options,
+    labelled,
+    page_with_results,
+    result_outputs,
+    result_values,
+)
 from barometer.web.context import AppContext
 from barometer.web.params import ViewParams, encode_params, parse_params
 
@@ -35,32 +41,13 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
             value=params.pool), ids.COMPARE_POOL),
         dbc.Switch(id=ids.COMPARE_WEIGHTED, label=_("Weighted"), value=params.weighted),
     ]
-    return html.Div([
-        dcc.Location(id=PAGE_URL, refresh=False),
-        dbc.Row([
-            dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
-            dbc.Col(html.Section([
-                html.H1(id=ids.COMPARE_INDICATOR_QUESTION, className="question h4"),
-                html.Div(id=ids.COMPARE_NOTICES, role="status"),
-                dcc.Loading(html.Div([
-                    dcc.Graph(id=ids.COMPARE_GRAPH, style={"height": "480px"},
-                              config={"displaylogo": False, "locale": lang}),
-                    html.Div(id=ids.COMPARE_TABLE, className="result-tables"),
-                    html.P(id=ids.COMPARE_BASE_NOTE, className="base-note"),
-                ]), delay_show=150),
-            ]), md=8, lg=9),
-        ]),
-    ])
+    return page_with_results(PAGE_URL, controls, ids.COMPARE, lang, graph_height="480px")
 
 
 def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(PAGE_URL, "search"),
-        Output(ids.COMPARE_INDICATOR_QUESTION, "children"),
-        Output(ids.COMPARE_GRAPH, "figure"),
-        Output(ids.COMPARE_TABLE, "children"),
-        Output(ids.COMPARE_BASE_NOTE, "children"),
-        Output(ids.COMPARE_NOTICES, "children"),
+        *result_outputs(ids.COMPARE),
         Input(PAGE_URL, "search"),
         Input(ids.COMPARE_INDICATOR, "value"),
         Input(ids.COMPARE_YEAR, "value"),
@@ -81,9 +68,5 @@ def register(app, app_ctx: AppContext) -> None:
                                                          "lang"))
         return (
             new_search if new_search != search else no_update,
-            view.question,
-            view.figure,
-            results_tables(view.sections, view.params.lang),
-            view.note,
-            [dbc.Alert(n, color="warning", className="py-1 small") for n in view.notices],
+            *result_values(view),
         )

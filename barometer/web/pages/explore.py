@@ -10,7 +10,13 @@ from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from barometer.i18n import gettext_for
 from barometer.web import ids
-from barometer.web.components import breakdown_options, indicator_options, labelled, results_tables
+from barometer.web.components import (
+    breakdown_options,
+    indicator_options,
+    labelled,
+    notice_alerts,
+    results_tables,
+)
 from barometer.web.context import AppContext
 from barometer.web.params import ViewParams, encode_params, parse_params
 
@@ -79,6 +85,7 @@ def filter_row(app_ctx: AppContext, index: int, lang: str, indicator: str | None
                         **{"aria-label": _("Remove this filter")}),
         ],
         className="filter-row",
+        id={"type": ids.FILTER_ROW, "index": index},
     )
 
 
@@ -258,7 +265,7 @@ def register(app, app_ctx: AppContext) -> None:
             {"display": "none"} if params.chart == "table" and view.ok else {"height": "560px"},
             results_tables(view.sections, params.lang),
             view.note,
-            [dbc.Alert(n, color="warning", className="py-1 small mb-2") for n in view.notices],
+            notice_alerts(view.notices),
             "/download/table.csv" + new_search,
             "/download/table.xlsx" + new_search,
             app_ctx.citation(params, request_base_url() + "/" + new_search),
@@ -284,13 +291,13 @@ def register(app, app_ctx: AppContext) -> None:
         rows = rows or []
         trigger = ctx.triggered_id
         if trigger == ids.ADD_FILTER:
-            used = [r["props"]["children"][1]["props"]["id"]["index"] for r in rows]
+            used = [r["props"]["id"]["index"] for r in rows]
             return rows + [filter_row(app_ctx, max(used, default=-1) + 1, lang)]
         if isinstance(trigger, dict) and trigger.get("type") == ids.REMOVE_FILTER:
             if not any(remove_clicks):
                 return no_update
             return [r for r in rows
-                    if r["props"]["children"][1]["props"]["id"]["index"] != trigger["index"]]
+                    if r["props"]["id"]["index"] != trigger["index"]]
         return no_update
 
     @app.callback(

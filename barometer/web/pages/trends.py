@@ -10,7 +10,13 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from barometer.i18n import gettext_for
 from barometer.present.labels import category_labels
 from barometer.web import ids
-from barometer.web.components import indicator_options, labelled, results_tables
+from barometer.web.components import (
+    indicator_options,
+    labelled,
+    page_with_results,
+    result_outputs,
+    result_values,
+)
 from barometer.web.context import AppContext
 from barometer.web.params import ViewParams, encode_params, parse_params
 from barometer.web.views import default_trend_category
@@ -33,45 +39,26 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
             app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
             search_order="original"), ids.TRENDS_INDICATOR),
         labelled(_("Answer to follow"), dcc.Dropdown(
-            id=ids.TRENDS_TREND_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
-            value=category, clearable=False), ids.TRENDS_TREND_CATEGORY),
+            id=ids.TRENDS_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
+            value=category, clearable=False), ids.TRENDS_CATEGORY),
         labelled(_("Countries"), dbc.Checklist(
             id=ids.TRENDS_COUNTRY, options=[{"label": app_ctx.codebook.country_name(c, lang), "value": c}
                                      for c in app_ctx.codebook.countries],
             value=list(params.countries), inline=True), ids.TRENDS_COUNTRY),
         dbc.Switch(id=ids.TRENDS_WEIGHTED, label=_("Weighted"), value=params.weighted),
     ]
-    return html.Div([
-        dcc.Location(id=PAGE_URL, refresh=False),
-        dbc.Row([
-            dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
-            dbc.Col(html.Section([
-                html.H1(id=ids.TRENDS_INDICATOR_QUESTION, className="question h4"),
-                html.Div(id=ids.TRENDS_NOTICES, role="status"),
-                dcc.Loading(html.Div([
-                    dcc.Graph(id=ids.TRENDS_GRAPH, style={"height": "520px"},
-                              config={"displaylogo": False, "locale": lang}),
-                    html.Div(id=ids.TRENDS_TABLE, className="result-tables"),
-                    html.P(id=ids.TRENDS_BASE_NOTE, className="base-note"),
-                ]), delay_show=150),
-            ]), md=8, lg=9),
-        ]),
-    ])
+    return page_with_results(PAGE_URL, controls, ids.TRENDS, lang)
 
 
 def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(PAGE_URL, "search"),
-        Output(ids.TRENDS_TREND_CATEGORY, "options"),
-        Output(ids.TRENDS_TREND_CATEGORY, "value"),
-        Output(ids.TRENDS_INDICATOR_QUESTION, "children"),
-        Output(ids.TRENDS_GRAPH, "figure"),
-        Output(ids.TRENDS_TABLE, "children"),
-        Output(ids.TRENDS_BASE_NOTE, "children"),
-        Output(ids.TRENDS_NOTICES, "children"),
+        Output(ids.TRENDS_CATEGORY, "options"),
+        Output(ids.TRENDS_CATEGORY, "value"),
+        *result_outputs(ids.TRENDS),
         Input(PAGE_URL, "search"),
         Input(ids.TRENDS_INDICATOR, "value"),
-        Input(ids.TRENDS_TREND_CATEGORY, "value"),
+        Input(ids.TRENDS_CATEGORY, "value"),
         Input(ids.TRENDS_COUNTRY, "value"),
         Input(ids.TRENDS_WEIGHTED, "value"),
         State(ids.LANG_STORE, "data"),
@@ -93,9 +80,5 @@ def register(app, app_ctx: AppContext) -> None:
             new_search if new_search != search else no_update,
             category_options(app_ctx, view.params.indicator, view.params.lang),
             view.params.category,
-            view.question,
-            view.figure,
-            results_tables(view.sections, view.params.lang),
-            view.note,
-            [dbc.Alert(n, color="warning", className="py-1 small") for n in view.notices],
+            *result_values(view),
         )
