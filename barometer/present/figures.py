@@ -162,7 +162,7 @@ def trend_figure(result, codebook: Codebook, lang: str = "en", *, base_note: str
                  caption: str = "", category_label: str = "") -> go.Figure:
     """A line per country across waves, with its 95% confidence band."""
     _ = gettext_for(lang)
-    table = result.table.sort_values(["country", "year"])
+    table = result.table  # countries in codebook order, years ascending (the stats contract)
     fig = go.Figure()
     numeric = result.kind == "numeric"
     for i, (country, part) in enumerate(table.groupby("country", sort=False)):
@@ -173,7 +173,7 @@ def trend_figure(result, codebook: Codebook, lang: str = "en", *, base_note: str
         fig.add_trace(go.Scatter(
             x=years + years[::-1],
             y=list(part["ci_high"].astype(float)) + list(part["ci_low"].astype(float))[::-1],
-            fill="toself", fillcolor=_transparent(colour, 0.18), line=dict(width=0),
+            mode="lines", fill="toself", fillcolor=_transparent(colour, 0.18), line=dict(width=0),
             hoverinfo="skip", showlegend=False, legendgroup=name, name=name,
         ))
         fig.add_trace(go.Scatter(
@@ -236,9 +236,9 @@ def _legend_title(series_key: str, codebook: Codebook, result, lang: str) -> str
 
 def _decorate(fig: go.Figure, title: str, base_note: str, caption: str, lang: str,
               legend_title: str = "") -> None:
-    note_lines = textwrap.wrap(base_note, 150) if base_note else []
-    footer = "<br>".join(note_lines + ([caption] if caption else []))
-    bottom = 70 + 16 * (len(note_lines) + (1 if caption else 0))
+    note_lines = textwrap.wrap(base_note, 110) if base_note else []
+    footer = "<br>".join(note_lines + textwrap.wrap(caption, 110))
+    bottom = 70 + 16 * footer.count("<br>") + (16 if footer else 0)
     fig.update_layout(
         title=dict(text="<br>".join(textwrap.wrap(title, 90)), x=0.01, xanchor="left",
                    font=dict(size=17)),
