@@ -12,14 +12,19 @@ import gettext
 import io
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from babel.numbers import format_percent as babel_format_percent
+from babel.numbers import (
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+)
 
 from barometer.codebook import LANGUAGES
 
@@ -118,17 +123,38 @@ def babel_locale(lang: str) -> Locale:
     return Locale.parse(_BABEL_LOCALE[normalise_lang(lang)])
 
 
+@dataclass(frozen=True)
+class NumberSymbols:
+    """A locale's number symbols (from Babel's CLDR data), read once per language."""
+
+    decimal: str
+    group: str
+    minus: str
+    percent: str
+
+    @classmethod
+    @cache
+    def of(cls, lang: str) -> NumberSymbols:
+        locale = babel_locale(lang)
+        return cls(get_decimal_symbol(locale), get_group_symbol(locale),
+                   get_minus_sign_symbol(locale), locale.number_symbols["latn"]["percentSign"])
+
+
+def format_number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """A number with the locale's decimal and grouping symbols: the result of Babel's
+    `format_decimal(value, "#,##0.0…")`, rounded half-even from `str(value)` as Babel does, but
+    without re-parsing the pattern for every cell of a table."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    symbols = NumberSymbols.of(normalise_lang(lang))
+    number = Decimal(str(value))
+    text = format(abs(number), f",.{digits}f")
+    text = text.replace(",", "\0").replace(".", symbols.decimal).replace("\0", symbols.group)
+    return (symbols.minus if number.is_signed() else "") + text
+
+
 def format_percent(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
     """A percentage (0-100) in the locale's style: 45.3% in English, 45,3% in Albanian."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return babel_format_percent(value / 100.0, format=pattern, locale=babel_locale(lang))
-
-
-def format_number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
-    """A number with the locale's decimal and grouping symbols."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=babel_locale(lang))
+    return format_number(value, lang, digits) + NumberSymbols.of(normalise_lang(lang)).percent

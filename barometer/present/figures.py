@@ -1,7 +1,8 @@
 """Plotly figures of statistics results: crosstab bars, trends, country comparisons.
 
-Pure builders: a `Result` (from `barometer.stats`), the codebook and a language in, a
-`plotly.graph_objects.Figure` out. Title, base note and source caption are drawn inside the
+Pure builders: a `Result` (from `barometer.stats`), the codebook and a language in, a Plotly
+figure out as a plain dict (`{"data": [...], "layout": {...}}`, what `dcc.Graph` takes; building
+dicts avoids graph_objects' per-property validation on every request). Title, base note and source caption are drawn inside the
 figure, so a PNG or SVG download carries them. Colours are colour-blind safe: Okabe-Ito for
 nominal categories and countries, a blue-orange diverging scale for ordinal answers, greys for
 don't know / refused.
@@ -12,8 +13,6 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from barometer.codebook import Codebook
@@ -54,7 +53,7 @@ def crosstab_figure(
     *,
     base_note: str = "",
     caption: str = "",
-) -> go.Figure:
+) -> dict:
     """Bars of a crosstab or frequency result.
 
     Without a breakdown the answer categories run along the axis with a bar per country/year;
@@ -64,32 +63,28 @@ def crosstab_figure(
     _ = gettext_for(lang)
     table = result.table
     table = table[~table["is_net"]] if "is_net" in table else table
+    records = table.to_dict("records")
     ind = codebook.indicator(result.query.indicator)
     labels = category_labels(codebook, ind.id, lang)
-    many_countries = table["country"].nunique() > 1
-    many_years = table["year"].nunique() > 1
-    has_by = result.query.by is not None and table["by"].notna().any()
+    many_countries = len({r["country"] for r in records}) > 1
+    many_years = len({r["year"] for r in records}) > 1
+    has_by = result.query.by is not None and any(r["by"] is not None for r in records)
     horizontal = chart == "horizontal"
     stacked = chart == "stacked"
     numeric = result.kind == "numeric"
-
-    def group_of(row) -> str:
-        return group_label(codebook, row.country, int(row.year), lang,
-                           many_countries=many_countries, many_years=many_years)
-
     by_labels = category_labels(codebook, result.query.by, lang) if has_by else {}
-    table = table.assign(
-        _group=[group_of(r) for r in table.itertuples()],
-        _by=[by_labels.get(b, str(b)) if has_by else "" for b in table["by"]],
-        _cat=[labels.get(c, str(c)) for c in table["category"]],
-    )
-    fig = go.Figure()
+    for r in records:
+        r["_group"] = group_label(codebook, r["country"], int(r["year"]), lang,
+                                  many_countries=many_countries, many_years=many_years)
+        r["_by"] = by_labels.get(r["by"], str(r["by"])) if has_by else ""
+        r["_cat"] = labels.get(r["category"], str(r["category"]))
+
     if numeric or (not has_by and not stacked):
         # One series per country/year group; categories (or "mean") along the axis.
-        series_key, axis_keys = "_group", (["_by"] if has_by else []) + ["_cat"]
-        colours = {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(dict.fromkeys(table["_group"]))}
-        if numeric and has_by:
-            series_key, axis_keys = "_group", ["_by"]
+        series_key = "_group"
+        axis_keys = ["_by"] if numeric and has_by else (["_by"] if has_by else []) + ["_cat"]
+        groups = dict.fromkeys(r["_group"] for r in records)
+        colours = {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(groups)}
     else:
         series_key = "_cat"
         axis_keys = (["_group"] if (many_countries or many_years or not has_by) else []) + (
@@ -97,149 +92,155 @@ def crosstab_figure(
         )
         colours = {labels.get(c, c): col for c, col in category_colours(codebook, ind.id).items()}
 
-    for name, part in table.groupby(series_key, sort=False):
-        axis = _axis_values(part, axis_keys)
-        values = part["percent"].to_numpy(dtype=float)
-        suppressed = part["suppressed"].to_numpy(dtype=bool)
-        small = part["small"].to_numpy(dtype=bool)
-        text = [
-            _("n<{minimum}").format(minimum=result.thresholds.min_base) if s
-            else (format_number(v, lang, 1) if numeric else format_percent(v, lang, 0))
-            for v, s in zip(values, suppressed, strict=True)
-        ]
-        hover = [_hover(r, lang, numeric, result.thresholds.min_base) for r in part.itertuples()]
+    series: dict[str, list[dict]] = {}
+    for r in records:
+        series.setdefault(r[series_key], []).append(r)
+    min_base = result.thresholds.min_base
+    data = []
+    for name, part in series.items():
+        values = [None if r["suppressed"] else _number(r["percent"]) for r in part]
         bar = dict(
+            type="bar",
             name=str(name),
             marker=dict(
                 color=colours.get(name, OKABE_ITO[0]),
-                pattern=dict(shape=["/" if s else "" for s in small], fillmode="overlay",
+                pattern=dict(shape=["/" if r["small"] else "" for r in part], fillmode="overlay",
                              solidity=0.25),
                 line=dict(width=0),
             ),
-            text=text,
+            text=[
+                _("n<{minimum}").format(minimum=min_base) if r["suppressed"]
+                else (format_number(r["percent"], lang, 1) if numeric
+                      else format_percent(r["percent"], lang, 0))
+                for r in part
+            ],
             textposition="inside" if stacked else "outside",
             insidetextanchor="middle",
             cliponaxis=False,
-            hovertext=hover,
+            hovertext=[_hover(r, lang, numeric, min_base) for r in part],
             hoverinfo="text",
         )
-        ys = np.where(suppressed, np.nan, values)
         if not stacked:
-            errors = dict(
+            bar["error_x" if horizontal else "error_y"] = dict(
                 type="data",
                 symmetric=False,
-                array=(part["ci_high"].to_numpy(dtype=float) - values),
-                arrayminus=(values - part["ci_low"].to_numpy(dtype=float)),
+                array=[_difference(r["ci_high"], r["percent"]) for r in part],
+                arrayminus=[_difference(r["percent"], r["ci_low"]) for r in part],
                 color="#444",
                 thickness=1,
                 width=3,
             )
-            bar["error_x" if horizontal else "error_y"] = errors
+        axis = _axis_values(part, axis_keys)
         if horizontal:
-            fig.add_trace(go.Bar(x=ys, y=axis, orientation="h", **bar))
+            bar.update(x=values, y=axis, orientation="h")
         else:
-            fig.add_trace(go.Bar(x=axis, y=ys, **bar))
+            bar.update(x=axis, y=values)
+        data.append(bar)
 
-    value_title = _("Mean") if numeric else _("Percent")
-    fig.update_layout(barmode="relative" if stacked else "group")
-    value_axis = dict(title=value_title, rangemode="tozero", ticksuffix="" if numeric else "%",
-                      gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#999")
+    value_axis = dict(title=dict(text=_("Mean") if numeric else _("Percent")), rangemode="tozero",
+                      ticksuffix="" if numeric else "%", gridcolor="#e5e5e5", zeroline=True,
+                      zerolinecolor="#999")
     if stacked:
         value_axis["range"] = [0, 100.5]
     if horizontal:
-        fig.update_xaxes(**value_axis)
-        fig.update_yaxes(autorange="reversed", automargin=True)
+        axes = dict(xaxis=value_axis, yaxis=dict(autorange="reversed", automargin=True))
     else:
-        fig.update_yaxes(**value_axis)
-        fig.update_xaxes(automargin=True, tickangle=0)
-    _decorate(fig, ind.label(lang), base_note, caption, lang, legend_title=_legend_title(
-        series_key, codebook, result, lang))
-    fig.update_layout(separators=_separators(lang))
-    return fig
+        axes = dict(yaxis=value_axis, xaxis=dict(automargin=True, tickangle=0))
+    layout = _layout(ind.label(lang), base_note, caption, lang,
+                     legend_title=_("Answer") if series_key == "_cat" else "")
+    layout.update(axes, barmode="relative" if stacked else "group")
+    return dict(data=data, layout=layout)
 
 
 def trend_figure(result, codebook: Codebook, lang: str = "en", *, base_note: str = "",
-                 caption: str = "", category_label: str = "") -> go.Figure:
+                 caption: str = "", category_label: str = "") -> dict:
     """A line per country across waves, with its 95% confidence band."""
     _ = gettext_for(lang)
-    table = result.table  # countries in codebook order, years ascending (the stats contract)
-    fig = go.Figure()
     numeric = result.kind == "numeric"
-    for i, (country, part) in enumerate(table.groupby("country", sort=False)):
+    per_country: dict[str, list[dict]] = {}
+    for r in result.table.to_dict("records"):  # countries in codebook order, years ascending
+        per_country.setdefault(r["country"], []).append(r)
+    data = []
+    for i, (country, part) in enumerate(per_country.items()):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         name = country_label(codebook, country, lang)
-        years = part["year"].astype(int).tolist()
-        values = np.where(part["suppressed"], np.nan, part["percent"].astype(float))
-        fig.add_trace(go.Scatter(
-            x=years + years[::-1],
-            y=list(part["ci_high"].astype(float)) + list(part["ci_low"].astype(float))[::-1],
+        years = [int(r["year"]) for r in part]
+        data.append(dict(
+            type="scatter", x=years + years[::-1],
+            y=[_number(r["ci_high"]) for r in part] + [_number(r["ci_low"]) for r in part][::-1],
             mode="lines", fill="toself", fillcolor=_transparent(colour, 0.18), line=dict(width=0),
             hoverinfo="skip", showlegend=False, legendgroup=name, name=name,
         ))
-        fig.add_trace(go.Scatter(
-            x=years, y=values, mode="lines+markers", name=name, legendgroup=name,
+        data.append(dict(
+            type="scatter", x=years,
+            y=[None if r["suppressed"] else _number(r["percent"]) for r in part],
+            mode="lines+markers", name=name, legendgroup=name,
             line=dict(color=colour, width=2.5), marker=dict(size=8),
-            hovertext=[_hover(r, lang, numeric, result.thresholds.min_base) for r in part.itertuples()],
+            hovertext=[_hover(r, lang, numeric, result.thresholds.min_base) for r in part],
             hoverinfo="text+name",
         ))
     ind = codebook.indicator(result.query.indicator)
     title = ind.label(lang) + (f" — {category_label}" if category_label else "")
-    fig.update_xaxes(dtick=1, title=_("Year"), gridcolor="#eee")
-    fig.update_yaxes(title=_("Mean") if numeric else _("Percent"), ticksuffix="" if numeric else "%",
-                     rangemode="tozero", gridcolor="#e5e5e5")
-    _decorate(fig, title, base_note, caption, lang, legend_title=_("Country"))
-    fig.update_layout(separators=_separators(lang))
-    return fig
+    layout = _layout(title, base_note, caption, lang, legend_title=_("Country"))
+    layout.update(
+        xaxis=dict(dtick=1, title=dict(text=_("Year")), gridcolor="#eee"),
+        yaxis=dict(title=dict(text=_("Mean") if numeric else _("Percent")),
+                   ticksuffix="" if numeric else "%", rangemode="tozero", gridcolor="#e5e5e5"),
+    )
+    return dict(data=data, layout=layout)
 
 
-def empty_figure(message: str) -> go.Figure:
+def empty_figure(message: str) -> dict:
     """A blank figure carrying a message (no data for this choice)."""
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=16, color="#555"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(height=300, plot_bgcolor="white", paper_bgcolor="white",
-                      margin=dict(l=20, r=20, t=20, b=20))
-    return fig
+    return dict(data=[], layout=dict(
+        annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper",
+                          yref="paper", font=dict(size=16, color="#555"))],
+        xaxis=dict(visible=False), yaxis=dict(visible=False), height=300,
+        plot_bgcolor="white", paper_bgcolor="white", margin=dict(l=20, r=20, t=20, b=20),
+    ))
 
 
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _axis_values(part: pd.DataFrame, keys: list[str]):
+def _axis_values(part: list[dict], keys: list[str]) -> list:
     if not keys:
         return [""] * len(part)
     if len(keys) == 1:
-        return part[keys[0]].tolist()
-    return [part[k].tolist() for k in keys]
+        return [r[keys[0]] for r in part]
+    return [[r[k] for r in part] for k in keys]
 
 
-def _hover(row, lang: str, numeric: bool, min_base: int) -> str:
+def _number(value) -> float | None:
+    """A JSON-safe number: NaN becomes None (a gap in the chart)."""
+    return None if value is None or value != value else float(value)
+
+
+def _difference(a, b) -> float | None:
+    a, b = _number(a), _number(b)
+    return None if a is None or b is None else a - b
+
+
+def _hover(row: dict, lang: str, numeric: bool, min_base: int) -> str:
     _ = gettext_for(lang)
-    if row.suppressed:
+    if row["suppressed"]:
         return _("Suppressed: base under {minimum}").format(minimum=min_base)
     fmt = (lambda v: format_number(v, lang, 1)) if numeric else (lambda v: format_percent(v, lang))
-    text = f"<b>{fmt(row.percent)}</b><br>" + _("95% CI {low} to {high}").format(
-        low=fmt(row.ci_low), high=fmt(row.ci_high)
+    text = f"<b>{fmt(row['percent'])}</b><br>" + _("95% CI {low} to {high}").format(
+        low=fmt(row["ci_low"]), high=fmt(row["ci_high"])
     )
-    text += "<br>" + _("Base: n = {n}").format(n=format_number(row.base_n, lang))
-    if row.small:
+    text += "<br>" + _("Base: n = {n}").format(n=format_number(row["base_n"], lang))
+    if row["small"]:
         text += "<br>" + _("Small base: read with caution")
     return text
 
 
-def _legend_title(series_key: str, codebook: Codebook, result, lang: str) -> str:
-    _ = gettext_for(lang)
-    return _("Answer") if series_key == "_cat" else ""
-
-
-def _decorate(fig: go.Figure, title: str, base_note: str, caption: str, lang: str,
-              legend_title: str = "") -> None:
+def _layout(title: str, base_note: str, caption: str, lang: str, legend_title: str = "") -> dict:
+    """Title, fonts, legend, margins and the in-figure footer (base note and source caption)."""
     note_lines = textwrap.wrap(base_note, 110) if base_note else []
     footer = "<br>".join(note_lines + textwrap.wrap(caption, 110))
     bottom = 70 + 16 * footer.count("<br>") + (16 if footer else 0)
-    fig.update_layout(
+    layout = dict(
         title=dict(text="<br>".join(textwrap.wrap(title, 90)), x=0.01, xanchor="left",
                    font=dict(size=17)),
         font=dict(family=FONT, size=13, color="#222"),
@@ -250,11 +251,14 @@ def _decorate(fig: go.Figure, title: str, base_note: str, caption: str, lang: st
         margin=dict(l=60, r=20, t=90, b=bottom),
         hoverlabel=dict(bgcolor="white"),
         uniformtext=dict(minsize=9, mode="hide"),
+        separators=_separators(lang),
     )
     if footer:
-        fig.add_annotation(text=footer, showarrow=False, xref="paper", yref="paper", x=0,
-                           y=0, yshift=-(bottom - 8), xanchor="left", yanchor="bottom",
-                           align="left", font=dict(size=11, color="#555"))
+        layout["annotations"] = [dict(text=footer, showarrow=False, xref="paper", yref="paper",
+                                      x=0, y=0, yshift=-(bottom - 8), xanchor="left",
+                                      yanchor="bottom", align="left",
+                                      font=dict(size=11, color="#555"))]
+    return layout
 
 
 def _separators(lang: str) -> str:

@@ -61,18 +61,21 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
     by_labels = category_labels(codebook, query.by, lang) if has_by else {}
     nets = {n.code for n in codebook.indicator(query.indicator).nets}
     missing_codes = {c.code for c in codebook.categories_of(query.indicator) if c.missing}
-    tests = getattr(result, "tests", None)
+    tests = _tests_by_group(getattr(result, "tests", None))
 
     sections: list[Section] = []
-    section_keys = ["country", "year"] if has_by else ["year"]
+    section_keys = ("country", "year") if has_by else ("year",)
     column_key = "by" if has_by else "country"
-    for key, part in table.groupby(section_keys, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
+    # One conversion to plain records; grouping ~100 small dicts beats pandas per-group calls.
+    parts: dict[tuple, list[dict]] = {}
+    for rec in table.to_dict("records"):
+        parts.setdefault(tuple(rec[k] for k in section_keys), []).append(rec)
+    for key, part in parts.items():
         if has_by:
             caption = f"{country_label(codebook, key[0], lang)} {int(key[1])}"
         else:
             caption = str(int(key[-1]))
-        columns_codes = list(dict.fromkeys(part[column_key].tolist()))
+        columns_codes = list(dict.fromkeys(rec[column_key] for rec in part))
         columns = tuple(
             Column(
                 label=by_labels.get(c, str(c)) if has_by else country_label(codebook, c, lang),
@@ -81,9 +84,11 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
             for c in columns_codes
         )
         rows: list[Row] = []
-        for category, cat_part in part.groupby("category", sort=False):
+        by_category: dict[str, dict] = {}
+        for rec in part:
+            by_category.setdefault(rec["category"], {})[rec[column_key]] = rec
+        for category, indexed in by_category.items():
             cells = []
-            indexed = {rec[column_key]: rec for rec in cat_part.to_dict("records")}
             for col in columns_codes:
                 if col not in indexed:
                     cells.append(Cell(text="–", title=_("Not asked")))
@@ -92,7 +97,9 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
                 cells.append(_cell(r, lang, numeric, result.thresholds.min_base))
             kind = "net" if category in nets else "missing" if category in missing_codes else "category"
             rows.append(Row(label=labels.get(category, str(category)), cells=tuple(cells), kind=kind))
-        first = {rec[column_key]: rec for rec in part.drop_duplicates(column_key).to_dict("records")}
+        first: dict = {}
+        for rec in part:
+            first.setdefault(rec[column_key], rec)
         base_cells = []
         for col in columns_codes:
             r = first[col]
@@ -107,7 +114,7 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
                                    title=title))
         rows.append(Row(label=_("Base (n)"), cells=tuple(base_cells), kind="base"))
         sections.append(Section(caption=caption, columns=columns, rows=tuple(rows),
-                                test=_test_text(tests, key, has_by, lang)))
+                                test=_test_text(tests.get(key) if has_by else None, lang)))
     return tuple(sections)
 
 
@@ -117,22 +124,26 @@ def _cell(r: dict, lang: str, numeric: bool, min_base: int) -> Cell:
         return Cell(text=_("suppressed"), suppressed=True,
                     title=_("Suppressed: base under {minimum}").format(minimum=min_base))
     fmt = (lambda v: format_number(v, lang, 1)) if numeric else (lambda v: format_percent(v, lang))
-    ci = f"{fmt(r['ci_low'])}–{fmt(r['ci_high'])}"
-    title = _("95% CI {low} to {high}").format(low=fmt(r["ci_low"]), high=fmt(r["ci_high"]))
+    low, high = fmt(r["ci_low"]), fmt(r["ci_high"])
+    ci = f"{low}–{high}"
+    title = _("95% CI {low} to {high}").format(low=low, high=high)
     if bool(r["small"]):
         title += "; " + _("Small base: read with caution")
     return Cell(text=fmt(r["percent"]), ci=ci, sig=str(r.get("sig", "") or ""),
                 small=bool(r["small"]), title=title)
 
 
-def _test_text(tests, key: tuple, has_by: bool, lang: str) -> str:
-    if not has_by or tests is None or len(tests) == 0:
+def _tests_by_group(tests: pd.DataFrame | None) -> dict[tuple, dict]:
+    """The table-level tests keyed by (country, year)."""
+    if tests is None or len(tests) == 0:
+        return {}
+    return {(t["country"], t["year"]): t for t in tests.to_dict("records")}
+
+
+def _test_text(t: dict | None, lang: str) -> str:
+    if t is None:
         return ""
     _ = gettext_for(lang)
-    match = tests[(tests["country"] == key[0]) & (tests["year"] == key[1])]
-    if match.empty:
-        return ""
-    t = match.iloc[0]
     p = float(t["p_value"])
     p_text = "p < 0.001" if p < 0.001 else f"p = {format_number(p, lang, 3)}"
     return _("{method}: {statistic}, df = {df}, {p}").format(

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
@@ -28,7 +27,7 @@ class View:
     """One page's content: a figure, its table sections, the base note and any notices."""
 
     params: ViewParams
-    figure: go.Figure
+    figure: dict
     sections: tuple[Section, ...] = ()
     note: str = ""
     notices: tuple[str, ...] = ()
@@ -51,7 +50,7 @@ class Views:
         return source_caption(self.codebook, lang, self.dataset.version)
 
     def _explore(self, params: ViewParams) -> View:
-        def draw(result, note: str) -> go.Figure:
+        def draw(result, note: str) -> dict:
             if params.chart == "table":
                 return empty_figure("")
             return crosstab_figure(result, self.codebook, params.lang, params.chart,
@@ -64,7 +63,7 @@ class Views:
         params = replace(params, category=category, years=())
         label = category_labels(self.codebook, params.indicator, params.lang).get(category or "", "")
 
-        def draw(result, note: str) -> go.Figure:
+        def draw(result, note: str) -> dict:
             return trend_figure(result, self.codebook, params.lang, base_note=note,
                                 caption=self.caption(params.lang), category_label=label)
 
@@ -83,7 +82,7 @@ class Views:
             return replace(pooled, table=pd.concat([separate.table, pooled.table],
                                                    ignore_index=True))
 
-        def draw(result, note: str) -> go.Figure:
+        def draw(result, note: str) -> dict:
             return crosstab_figure(result, self.codebook, params.lang, "stacked", base_note=note,
                                    caption=self.caption(params.lang))
 
