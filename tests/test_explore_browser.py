@@ -150,3 +150,27 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server):
     finally:
         context.close()
     assert errors == []
+
+
+def test_language_and_page_links_follow_the_current_view(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&lang=en")
+    page.wait_for_selector(TABLE)
+    page.click("#by")
+    page.locator("[role=option]", has_text="Gender").first.click()
+    wait_for_url(page, "by=gender")
+    page.locator(".lang-link", has_text="Shqip").click()
+    page.wait_for_url(re.compile(r".*lang=sq.*"))
+    page.wait_for_selector(TABLE)
+    assert "by=gender" in page.url
+    headers = page.locator(f"{TABLE} thead th").all_inner_texts()
+    assert any("Mashkull" in h for h in headers), headers  # Albanian labels, same breakdown
+    page.click("#indicator")
+    page.locator("input.dash-dropdown-search").first.fill("gjykat")
+    page.locator("[role=option]", has_text="Besimi: Gjykatat").first.click()
+    wait_for_url(page, "indicator=trust_courts")
+    trends = page.locator("#nav-links a").nth(1)
+    page.wait_for_function(
+        "el => el.getAttribute('href').includes('indicator=trust_courts')", arg=trends.element_handle())
+    trends.click()
+    page.wait_for_selector("#trends-graph .scatterlayer")
+    assert "indicator=trust_courts" in page.url and "lang=sq" in page.url

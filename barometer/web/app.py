@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 import dash
 import dash_bootstrap_components as dbc
 import flask
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for, negotiate_lang, normalise_lang
@@ -101,6 +101,33 @@ def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
             html.Footer(dbc.Container(source_caption(app_ctx.codebook, lang, app_ctx.dataset.version),
                                       fluid=True), className="site-footer"),
         ], className=f"page page-{(path or '/').strip('/') or 'explore'}", lang=lang), lang
+
+    # A page's own Location pushes its state with refresh="callback-nav", which updates this
+    # shell's URL too: keep the page links (carrying the question, countries and language) and
+    # the language links (carrying the whole view) in step with what the visitor now sees.
+    app.clientside_callback(
+        """function(search, navIds, langIds) {
+            var current = new URLSearchParams(search || "");
+            var carried = new URLSearchParams();
+            ["indicator", "country", "lang"].forEach(function (key) {
+                if (current.get(key)) { carried.set(key, current.get(key)); }
+            });
+            var tail = carried.toString() ? "?" + carried.toString() : "";
+            var nav = navIds.map(function (id) { return id.page + tail; });
+            var langs = langIds.map(function (id) {
+                var params = new URLSearchParams(search || "");
+                params.set("lang", id.lang);
+                return window.location.pathname + "?" + params.toString();
+            });
+            return [nav, langs];
+        }""",
+        Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+        Output({"type": ids.LANG_LINK, "lang": ALL}, "href"),
+        Input(ids.URL, "search"),
+        State({"type": ids.NAV_LINK, "page": ALL}, "id"),
+        State({"type": ids.LANG_LINK, "lang": ALL}, "id"),
+        prevent_initial_call=True,
+    )
 
     app.clientside_callback(
         """function(lang, pathname) {

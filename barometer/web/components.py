@@ -37,7 +37,7 @@ def navbar(codebook: Codebook, pathname: str, search: str, lang: str) -> dbc.Nav
     carried = _carry(search, ("indicator", "lang", "country"))
     links = [
         dbc.NavItem(dbc.NavLink(page_title(path, lang), href=path + carried, active=pathname == path,
-                                id={"type": "nav", "page": path}))
+                                id={"type": ids.NAV_LINK, "page": path}))
         for path, _name in PAGES
     ]
     switcher = html.Nav(
@@ -45,6 +45,7 @@ def navbar(codebook: Codebook, pathname: str, search: str, lang: str) -> dbc.Nav
             html.Span(_("Language") + ":", className="visually-hidden"),
             *[
                 html.A(LANGUAGE_NAMES[code], href=pathname + _with_lang(search, code),
+                       id={"type": ids.LANG_LINK, "lang": code},
                        lang=code, className="lang-link" + (" active" if code == lang else ""),
                        **{"aria-current": "true" if code == lang else "false"})
                 for code in LANGUAGE_NAMES
@@ -154,7 +155,7 @@ def page_with_results(location_id: str, controls: list, result: ids.ResultIds, l
     """Controls on the left, the result panel (question, notices, chart, tables, base note) on
     the right, and the page's own URL location."""
     return html.Div([
-        dcc.Location(id=location_id, refresh=False),
+        dcc.Location(id=location_id, refresh="callback-nav"),
         dbc.Row([
             dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
             dbc.Col(html.Section([

@@ -9,6 +9,8 @@ PAGE = "page"
 NAV_LINKS = "nav-links"
 BANNER = "demo-banner"
 LANG_SWITCH = "lang-switch"
+NAV_LINK = "nav"  # pattern-matching: {"type": NAV_LINK, "page": path}
+LANG_LINK = "lang-link"  # pattern-matching: {"type": LANG_LINK, "lang": code}
 
 # Explore
 INDICATOR = "indicator"

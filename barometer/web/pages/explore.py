@@ -164,7 +164,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     ]
     return html.Div(
         [
-            dcc.Location(id=PAGE_URL, refresh=False),
+            dcc.Location(id=PAGE_URL, refresh="callback-nav"),
             dbc.Row([
                 dbc.Col(html.Aside(controls, className="controls", **{"aria-label": _("Controls")}),
                         md=4, lg=3),
