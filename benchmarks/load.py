@@ -143,9 +143,10 @@ def built_callbacks(base: str) -> list[dict]:
     for url in EXPLORER_URLS:
         path, _, search = url.partition("?")
         bodies.append({
-            "output": "..shell.children...lang-store.data..",
+            "output": "..shell.children...lang-store.data...title-store.data..",
             "outputs": [{"id": "shell", "property": "children"},
-                        {"id": "lang-store", "property": "data"}],
+                        {"id": "lang-store", "property": "data"},
+                        {"id": "title-store", "property": "data"}],
             "inputs": [{"id": "url", "property": "pathname", "value": path}],
             "changedPropIds": ["url.pathname"],
             "state": [{"id": "url", "property": "search", "value": "?" + search}],

@@ -174,3 +174,15 @@ def test_language_and_page_links_follow_the_current_view(page, live_server):
     trends.click()
     page.wait_for_selector("#trends-graph .scatterlayer")
     assert "indicator=trust_courts" in page.url and "lang=sq" in page.url
+
+
+def test_a_broken_link_still_opens_and_says_what_was_dropped_in_the_visitors_language(
+        page, live_server):
+    page.goto(live_server + "/?indicator=nope&by=security_threats&lang=sq")
+    page.wait_for_selector(TABLE)
+    page.wait_for_selector("#notices .alert")
+    notices = page.inner_text("#notices")
+    assert "indicator='nope' nuk lejohet" in notices
+    assert "by='security_threats'" in notices and "shumë përgjigje" in notices
+    assert "indicator=trust_police" in page.url  # fell back to the first screen's question
+    assert page.title().startswith("Eksploro")

@@ -128,3 +128,20 @@ def test_query_carries_every_choice():
     query = params.query()
     assert (query.indicator, query.by, query.include_missing, query.weighted, query.pool) == (
         "trust_courts", "gender", True, False, "equal")
+
+
+def test_a_multiple_response_breakdown_is_refused():
+    codebook = parse_codebook("""
+dataset: {id: demo, title: Demo}
+countries: {AL: {name: Albania}}
+topics: [{id: t, label: T}]
+sources: [{id: AL-2024, country: AL, year: 2024, file: a.sav}]
+indicators:
+  - {id: q, topic: t, type: single, question: Q, categories: [{code: a, label: A}]}
+  - {id: threats, topic: t, type: multiple, question: Threats,
+     categories: [{code: crime, label: Crime}, {code: poverty, label: Poverty}]}
+""")
+    with pytest.raises(ParamError) as info:
+        parse_params("indicator=q&by=threats", codebook, (2024,), strict=True)
+    assert info.value.param == "by"
+    assert parse_params("indicator=q&by=threats", codebook, (2024,)).by is None

@@ -16,8 +16,9 @@ from barometer.web import serving
 from barometer.web.app import create_app
 
 SHELL_CALLBACK = {
-    "output": "..shell.children...lang-store.data..",
-    "outputs": [{"id": "shell", "property": "children"}, {"id": "lang-store", "property": "data"}],
+    "output": "..shell.children...lang-store.data...title-store.data..",
+    "outputs": [{"id": "shell", "property": "children"}, {"id": "lang-store", "property": "data"},
+                {"id": "title-store", "property": "data"}],
     "inputs": [{"id": "url", "property": "pathname", "value": "/"}],
     "changedPropIds": ["url.pathname"],
     "state": [{"id": "url", "property": "search", "value": "?indicator=trust_police"}],
@@ -146,13 +147,13 @@ TAMPERED = [
     ("form-body", b"output=shell.children", "application/x-www-form-urlencoded"),
     ("json-array", b"[1, 2, 3]", "application/json"),
     ("unknown-output", b'{"output": "secret.children", "inputs": []}', "application/json"),
-    ("no-inputs", b'{"output": "..shell.children...lang-store.data.."}', "application/json"),
-    ("inputs-wrong-type", b'{"output": "..shell.children...lang-store.data..", "inputs": 5}',
+    ("no-inputs", b'{"output": "..shell.children...lang-store.data...title-store.data.."}', "application/json"),
+    ("inputs-wrong-type", b'{"output": "..shell.children...lang-store.data...title-store.data..", "inputs": 5}',
      "application/json"),
-    ("junk-input-values", b'{"output": "..shell.children...lang-store.data..", "outputs": [],'
+    ("junk-input-values", b'{"output": "..shell.children...lang-store.data...title-store.data..", "outputs": [],'
      b' "inputs": [{"id": "url", "property": "pathname", "value": {"$gt": [1]}}],'
      b' "changedPropIds": ["url.pathname"], "state": []}', "application/json"),
-    ("missing-state", b'{"output": "..shell.children...lang-store.data..", "outputs": [{"id":'
+    ("missing-state", b'{"output": "..shell.children...lang-store.data...title-store.data..", "outputs": [{"id":'
      b' "shell", "property": "children"}], "inputs": [{"id": "x", "property": "y"}],'
      b' "changedPropIds": 7}', "application/json"),
 ]

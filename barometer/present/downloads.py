@@ -33,11 +33,18 @@ def header_lines(result, codebook: Codebook, lang: str, data_version: str) -> li
     lines += [
         (_("Base"), base_note(result, codebook, lang)),
         (_("Weighting"), _("weighted") if result.query.weighted else _("unweighted")),
-        (_("Percentages"), result.query.percent),
+        (_("Percentages"), percent_base_name(result.query.percent, lang)),
         (_("Data version"), data_version),
         (_("Source"), source_caption(codebook, lang, data_version)),
     ]
     return lines
+
+
+def percent_base_name(percent: str, lang: str) -> str:
+    """The percentage base in words: 'of column (group)', 'of row (answer)', 'of total'."""
+    _ = gettext_for(lang)
+    return {"column": _("of column (group)"), "row": _("of row (answer)"),
+            "total": _("of total")}.get(percent, percent)
 
 
 def csv_bytes(result, codebook: Codebook, lang: str = "en", data_version: str = "") -> bytes:

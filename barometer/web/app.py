@@ -20,11 +20,12 @@ from barometer.present.downloads import csv_bytes, xlsx_bytes
 from barometer.present.labels import source_caption
 from barometer.stats import QueryError, crosstab
 from barometer.web import ids
-from barometer.web.components import demo_banner, navbar, page_title
+from barometer.web.components import demo_banner, graph_config, navbar, page_title
 from barometer.web.context import AppContext
 from barometer.web.pages import about, codebook_page, compare, explore, trends
 from barometer.web.params import ViewParams, encode_params, parse_params
 from barometer.web.serving import configure_server
+from barometer.web.views import query_problem
 
 PAGE_MODULES = {"/": explore, "/trends": trends, "/compare": compare, "/codebook": codebook_page,
                 "/about": about}
@@ -50,6 +51,7 @@ def create_app(dataset: Dataset | None = None, *, name: str = "barometer") -> da
     app.layout = html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.LANG_STORE),
+        dcc.Store(id=ids.TITLE_STORE),
         html.Div(id=ids.SHELL),
     ])
     register_routing(app, app_ctx)
@@ -76,23 +78,26 @@ def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
     @app.callback(
         Output(ids.SHELL, "children"),
         Output(ids.LANG_STORE, "data"),
+        Output(ids.TITLE_STORE, "data"),
         Input(ids.URL, "pathname"),
         State(ids.URL, "search"),
     )
     def render_shell(pathname, search):
         lang = request_lang(search)
         params = replace(parse_params(search or "", app_ctx.codebook, app_ctx.years), lang=lang)
+        _ = gettext_for(lang)
         path = pathname if pathname in PAGE_MODULES else None
+        site = app_ctx.codebook.dataset.title.get(lang)
         if "1" in parse_qs((search or "").lstrip("?")).get("embed", []):
-            return embed_layout(app_ctx, params), lang
+            return embed_layout(app_ctx, params), lang, site
         banner = demo_banner(app_ctx.codebook, lang)
         if path is None:
-            _ = gettext_for(lang)
             page = html.Div([html.H1(_("Page not found"), className="h3"),
                              dcc.Link(_("Back to Explore"), href="/")])
+            title = _("Page not found") + " · " + site
         else:
             page = PAGE_MODULES[path].layout(app_ctx, params)
-        _ = gettext_for(lang)
+            title = page_title(path, lang) + " · " + site
         return html.Div([
             html.A(_("Skip to content"), href="#main", className="skip-link"),
             navbar(app_ctx.codebook, path or "", search or "", lang),
@@ -100,7 +105,7 @@ def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
             html.Main(dbc.Container(page, fluid=True), id="main", lang=lang),
             html.Footer(dbc.Container(source_caption(app_ctx.codebook, lang, app_ctx.dataset.version),
                                       fluid=True), className="site-footer"),
-        ], className=f"page page-{(path or '/').strip('/') or 'explore'}", lang=lang), lang
+        ], className=f"page page-{(path or '/').strip('/') or 'explore'}", lang=lang), lang, title
 
     # A page's own Location pushes its state with refresh="callback-nav", which updates this
     # shell's URL too: keep the page links (carrying the question, countries and language) and
@@ -130,13 +135,14 @@ def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
     )
 
     app.clientside_callback(
-        """function(lang, pathname) {
+        """function(title, lang) {
             if (lang) { document.documentElement.lang = lang; }
+            if (title) { document.title = title; }
             return window.dash_clientside.no_update;
         }""",
         Output(ids.SHELL, "className"),
-        Input(ids.LANG_STORE, "data"),
-        State(ids.URL, "pathname"),
+        Input(ids.TITLE_STORE, "data"),
+        State(ids.LANG_STORE, "data"),
     )
 
 
@@ -146,8 +152,8 @@ def embed_layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     view = app_ctx.views.explore(replace(params, chart="bars" if params.chart == "table" else params.chart))
     full = "/" + encode_params(params)
     return html.Div([
-        dcc.Graph(id="embed-graph", figure=view.figure, config={"displaylogo": False,
-                                                             "locale": params.lang},
+        dcc.Graph(id="embed-graph", figure=view.figure,
+                  config=graph_config(params.lang, params.indicator),
                   style={"height": "92vh"}),
         html.P([source_caption(app_ctx.codebook, params.lang, app_ctx.dataset.version), " · ",
                 html.A(_("Open the full view"), href=full, target="_blank", rel="noopener")],
@@ -170,7 +176,9 @@ def register_downloads(server: flask.Flask, app_ctx: AppContext) -> None:
         try:
             params, result = result_for_request()
         except QueryError as exc:
-            return flask.Response(str(exc), status=400, mimetype="text/plain")
+            lang = request_lang(flask.request.query_string.decode("utf-8", "replace"))
+            return flask.Response(query_problem(exc, lang), status=400,
+                                  mimetype="text/plain; charset=utf-8")
         version = app_ctx.dataset.version
         if fmt == "csv":
             body, mimetype = csv_bytes(result, app_ctx.codebook, params.lang, version), "text/csv"

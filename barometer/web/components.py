@@ -145,6 +145,38 @@ def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[
     return options
 
 
+def graph_config(lang: str, name: str = "chart") -> dict:
+    """Chart toolbar in the visitor's language: PNG download at print size, zoom and reset; no
+    Plotly logo. Plotly ships no Albanian or Serbian toolbar words, so they come from our
+    catalogs."""
+    _ = gettext_for(lang)
+    words = {
+        "Download plot as a PNG": _("Download the chart as PNG"),
+        "Download plot": _("Download the chart"),
+        "Zoom": _("Zoom"),
+        "Pan": _("Pan"),
+        "Zoom in": _("Zoom in"),
+        "Zoom out": _("Zoom out"),
+        "Autoscale": _("Autoscale"),
+        "Reset axes": _("Reset axes"),
+        "Double-click to zoom back out": _("Double-click to zoom back out"),
+        "Double-click on legend to isolate one trace": _("Double-click on the legend to show one series only"),
+        "Toggle Spike Lines": _("Toggle spike lines"),
+        "Show closest data on hover": _("Show closest data on hover"),
+        "Compare data on hover": _("Compare data on hover"),
+    }
+    return {
+        "displaylogo": False,
+        "showSendToCloud": False,  # it would upload the chart to a third party
+        "showEditInChartStudio": False,
+        "toImageButtonOptions": {"format": "png", "filename": f"barometer-{name}", "scale": 2,
+                                 "width": 1100, "height": 650},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
+        "locale": lang,
+        "locales": {lang: {"dictionary": words}},
+    }
+
+
 def notice_alerts(notices: Sequence[str]) -> list:
     """Warnings about the view (a dropped URL value, an empty selection) as small alerts."""
     return [dbc.Alert(n, color="warning", className="py-1 small mb-2") for n in notices]
@@ -163,7 +195,7 @@ def page_with_results(location_id: str, controls: list, result: ids.ResultIds, l
                 html.Div(id=result.notices, role="status"),
                 dcc.Loading(html.Div([
                     dcc.Graph(id=result.graph, style={"height": graph_height},
-                              config={"displaylogo": False, "locale": lang}),
+                              config=graph_config(lang)),
                     html.Div(id=result.table, className="result-tables"),
                     html.P(id=result.note, className="base-note"),
                 ]), delay_show=150),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 URL = "url"
 LANG_STORE = "lang-store"
+TITLE_STORE = "title-store"
 SHELL = "shell"
 PAGE = "page"
 NAV_LINKS = "nav-links"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from barometer.codebook import Codebook
-from barometer.i18n import LANGUAGES, normalise_lang
+from barometer.i18n import LANGUAGES, gettext_for, normalise_lang
 from barometer.stats import Query
 from barometer.stats.query import PERCENT_BASES, POOLINGS, closest_first
 
@@ -27,13 +27,12 @@ MAX_VALUE_LENGTH = 200
 
 
 class ParamError(ValueError):
-    """A query-string parameter with a value that is not allowed."""
+    """A query-string parameter with a value that is not allowed; the message is in the
+    language the request asked for."""
 
-    def __init__(self, param: str, value: str, allowed: Sequence[str], detail: str = "") -> None:
+    def __init__(self, param: str, value: str, allowed: Sequence[str], message: str) -> None:
         self.param, self.value, self.allowed = param, value, list(allowed)
-        shown = ", ".join(self.allowed[:12]) + (" …" if len(self.allowed) > 12 else "")
-        message = detail or f"{param}={value[:80]!r} is not allowed"
-        super().__init__(f"{message}; allowed: {shown}" if shown else message)
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -95,22 +94,33 @@ def parse_params(
         query = parse_qs(query.lstrip("?"), keep_blank_values=True)
     defaults = defaults or default_params(codebook, years)
     notices: list[str] = []
+    # The language first, so that every notice below is written in it.
+    lang_values = query.get("lang") or [""]
+    lang = normalise_lang(lang_values[-1][:MAX_VALUE_LENGTH]) if lang_values[-1] else defaults.lang
+    _ = gettext_for(lang)
 
     def bad(param: str, value: str, allowed: Sequence[str], detail: str = "") -> None:
-        error = ParamError(param, value, allowed, detail)
+        message = detail or _("{param}={value} is not allowed").format(
+            param=param, value=repr(value[:80]))
+        if allowed:
+            names = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
+            message = _("{message}; allowed: {names}").format(message=message, names=names)
+        error = ParamError(param, value, allowed, message)
         if strict:
             raise error
-        notices.append(str(error))
+        notices.append(message)
 
     def single(name: str) -> str | None:
         values = query.get(name)
         if not values:
             return None
         if len(values) > 1:
-            bad(name, values[-1], [], f"{name} was given {len(values)} times; give it once")
+            bad(name, values[-1], [], _("{name} was given {count} times; give it once").format(
+                name=name, count=len(values)))
         value = values[-1]
         if len(value) > MAX_VALUE_LENGTH:
-            bad(name, value, [], f"{name} is longer than {MAX_VALUE_LENGTH} characters")
+            bad(name, value, [], _("{name} is longer than {limit} characters").format(
+                name=name, limit=MAX_VALUE_LENGTH))
             return None
         return value
 
@@ -135,7 +145,14 @@ def parse_params(
         bad("by", by, closest_first(by, allowed))
         by = None
     if by is not None and codebook.indicator(by).type == "numeric" and not codebook.indicator(by).bins:
-        bad("by", by, [], f"by={by!r} is a numeric indicator without bands")
+        bad("by", by, [], _("{param}={value} is a numeric indicator without bands").format(
+            param="by", value=repr(by)))
+        by = None
+    if by is not None and codebook.indicator(by).type == "multiple":
+        breakable = [i.id for i in codebook.indicators if i.type != "multiple" and i.id != indicator]
+        bad("by", by, closest_first(by, breakable), _(
+            "{param}={value}: a multiple-response question cannot be a breakdown").format(
+            param="by", value=repr(by)))
         by = None
 
     countries = _codes(single("country"), list(codebook.countries), "country", bad)
@@ -146,16 +163,16 @@ def parse_params(
     filters: list[tuple[str, tuple[str, ...]]] = []
     raw_filters = list(query.get("filter", []))
     if len(raw_filters) > MAX_FILTERS:
-        bad("filter", raw_filters[-1], [], f"at most {MAX_FILTERS} filter conditions are allowed")
+        bad("filter", raw_filters[-1], [], _("at most {limit} filter conditions are allowed").format(
+            limit=MAX_FILTERS))
         raw_filters = raw_filters[:MAX_FILTERS] if not strict else []
     for raw in raw_filters:
-        parsed = _parse_filter(raw, codebook, bad)
+        parsed = _parse_filter(raw, codebook, bad, _)
         if parsed:
             filters.append(parsed)
 
     weighted_raw = choice("weighted", ("1", "0", "true", "false"), "1")
     lang_raw = single("lang")
-    lang = normalise_lang(lang_raw) if lang_raw else defaults.lang
     if lang_raw and lang_raw not in LANGUAGES and normalise_lang(lang_raw) == "en" and lang_raw != "en":
         bad("lang", lang_raw, LANGUAGES)
 
@@ -235,18 +252,20 @@ def _codes(raw: str | None, allowed: list[str], name: str, bad) -> tuple[str, ..
     return tuple(sorted(chosen, key=order.__getitem__))
 
 
-def _parse_filter(raw: str, codebook: Codebook, bad) -> tuple[str, tuple[str, ...]] | None:
+def _parse_filter(raw: str, codebook: Codebook, bad, _) -> tuple[str, tuple[str, ...]] | None:
     indicator, sep, codes_raw = raw.partition(":")
     if not sep or not indicator or not codes_raw:
-        bad("filter", raw, [], f"filter={raw[:80]!r} should look like indicator:code,code")
+        bad("filter", raw, [], _("{param}={value} should look like indicator:code,code").format(
+            param="filter", value=repr(raw[:80])))
         return None
     if indicator not in codebook.by_id:
         bad("filter", raw, closest_first(indicator, [i.id for i in codebook.indicators]),
-            f"filter names an unknown indicator {indicator[:80]!r}")
+            _("filter names an unknown indicator {value}").format(value=repr(indicator[:80])))
         return None
     ind = codebook.indicator(indicator)
     if ind.type == "multiple":
-        bad("filter", raw, [], f"filter on {indicator!r}: multiple-response items cannot filter")
+        bad("filter", raw, [], _("filter on {value}: multiple-response items cannot filter").format(
+            value=repr(indicator)))
         return None
     allowed = [c.code for c in codebook.categories_of(ind)]
     codes = _codes(codes_raw, allowed, "filter", bad)

@@ -95,7 +95,7 @@ class Views:
         try:
             result = compute()
         except QueryError as exc:
-            return self._failed(params, str(exc), question)
+            return self._failed(params, query_problem(exc, params.lang), question)
         if result.table.empty:
             _ = gettext_for(params.lang)
             return self._failed(params, _("No respondents match this choice."), question)
@@ -106,6 +106,18 @@ class Views:
     def _failed(self, params: ViewParams, message: str, question: str) -> View:
         return View(params, empty_figure(message), (), "", params.notices + (message,), question,
                     ok=False)
+
+
+def query_problem(exc: QueryError, lang: str) -> str:
+    """What a visitor reads when the data cannot answer a query, in their language (the
+    statistics layer's own message is for developers and stays in English)."""
+    _ = gettext_for(lang)
+    text = _("This view cannot be shown: {param} = {value} is not available here.").format(
+        param=exc.param, value=str(exc.value)[:80])
+    allowed = [str(a) for a in exc.allowed[:8]]
+    if allowed:
+        text += " " + _("Available: {names}").format(names=", ".join(allowed))
+    return text
 
 
 def default_trend_category(codebook, indicator_id: str) -> str | None:

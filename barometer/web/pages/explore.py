@@ -12,6 +12,7 @@ from barometer.i18n import gettext_for
 from barometer.web import ids
 from barometer.web.components import (
     breakdown_options,
+    graph_config,
     indicator_options,
     labelled,
     notice_alerts,
@@ -152,7 +153,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
         html.Div(id=ids.NOTICES, role="status"),
         dcc.Loading(
             html.Div([
-                dcc.Graph(id=ids.GRAPH, config=graph_config(params), className="result-graph",
+                dcc.Graph(id=ids.GRAPH, config=graph_config(params.lang, params.indicator), className="result-graph",
                           responsive=True, style={"height": "560px"}),
                 html.Div(id=ids.TABLE, className="result-tables",
                          **{"aria-live": "polite"}),
@@ -172,17 +173,6 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
             ]),
         ]
     )
-
-
-def graph_config(params: ViewParams) -> dict:
-    """Chart toolbar: PNG and SVG downloads named after the indicator; no Plotly logo."""
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": f"barometer-{params.indicator}",
-                                 "scale": 2, "width": 1100, "height": 650},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        "locale": params.lang,
-    }
 
 
 def share_bar(params: ViewParams) -> html.Div:
@@ -253,8 +243,12 @@ def register(app, app_ctx: AppContext) -> None:
         control_out = [values[i] if from_url else no_update for i in control_ids]
         if not from_url and by and by != (params.by or ""):
             control_out[control_ids.index(ids.BY)] = params.by or ""  # by == indicator was dropped
+        shown_filters = tuple((ind, tuple(vals or ())) for ind, vals in
+                              zip(filter_indicators, filter_values, strict=False) if ind and vals)
+        # Rebuilding the rows re-fires this callback from their new inputs: only when they differ.
         rows = ([filter_row(app_ctx, i, params.lang, ind, codes)
-                 for i, (ind, codes) in enumerate(params.filters)] if from_url else no_update)
+                 for i, (ind, codes) in enumerate(params.filters)]
+                if from_url and shown_filters != params.filters else no_update)
         return (
             new_search if new_search != search else no_update,
             *control_out,
