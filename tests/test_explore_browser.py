@@ -186,3 +186,31 @@ def test_a_broken_link_still_opens_and_says_what_was_dropped_in_the_visitors_lan
     assert "by='security_threats'" in notices and "shumë përgjigje" in notices
     assert "indicator=trust_police" in page.url  # fell back to the first screen's question
     assert page.title().startswith("Eksploro")
+
+
+UNNAMED_CONTROLS = """() => Array.from(document.querySelectorAll(
+    'input, button, select, textarea, a[href], [tabindex]'))
+  .filter(e => e.offsetParent !== null && e.tabIndex >= 0 && e.getAttribute('aria-hidden') !== 'true')
+  .filter(e => !((e.labels && e.labels.length) || e.getAttribute('aria-label')
+                 || e.getAttribute('aria-labelledby') || e.innerText.trim() || e.title))
+  .map(e => e.outerHTML.slice(0, 120))"""
+
+
+def test_every_control_is_named_and_reachable_by_keyboard(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&filter=gender:female")
+    page.wait_for_selector(TABLE)
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    groups = page.locator("fieldset legend").all_inner_texts()
+    assert {"Countries", "Years", "Percentages", "Chart", "Filters"} <= set(groups)
+    reached = set()
+    page.keyboard.press("Tab")
+    for _ in range(45):
+        reached.add(page.evaluate("document.activeElement.id"))
+        page.keyboard.press("Tab")
+    wanted = {"indicator", "by", "add-filter", "weighted", "missing", "download-csv", "permalink",
+              "_dbcprivate_checklist_country_input_XK", "_dbcprivate_radioitems_chart-type_input_table"}
+    assert wanted <= reached, wanted - reached
+    # A keyboard-only change: focus the Kosovo box, press space, and the view follows.
+    page.focus("#_dbcprivate_checklist_country_input_XK")
+    page.keyboard.press("Space")
+    wait_for_url(page, "country=XK")

@@ -89,12 +89,19 @@ def demo_banner(codebook: Codebook, lang: str) -> html.Div | None:
 
 
 def labelled(label: str, control, control_id: str, help_text: str = "") -> html.Div:
-    """A form group whose label is bound to its control (for screen readers and clicks)."""
-    children = [dbc.Label(label, html_for=control_id, className="form-label fw-semibold mb-1"),
-                control]
-    if help_text:
-        children.append(dbc.FormText(help_text))
-    return html.Div(children, className="mb-3")
+    """A form group that names its control for screen readers: a fieldset with a legend around
+    a group of checkboxes or radio buttons; otherwise a label bound to the control, inside a
+    group named by that label (Dash's dropdown names itself after its current value)."""
+    hint = [dbc.FormText(help_text, id=f"{control_id}-help")] if help_text else []
+    if isinstance(control, dbc.Checklist | dbc.RadioItems):
+        return html.Fieldset(
+            [html.Legend(label, className="form-label fw-semibold fs-6 mb-1"), control, *hint],
+            className="mb-3")
+    label_id = f"{control_id}-label"
+    return html.Div(
+        [dbc.Label(label, html_for=control_id, id=label_id, className="form-label fw-semibold mb-1"),
+         control, *hint],
+        className="mb-3", role="group", **{"aria-labelledby": label_id})
 
 
 def indicator_options(codebook: Codebook, lang: str, *, include_demographics: bool = False,
