@@ -214,3 +214,15 @@ def test_every_control_is_named_and_reachable_by_keyboard(page, live_server):
     page.focus("#_dbcprivate_checklist_country_input_XK")
     page.keyboard.press("Space")
     wait_for_url(page, "country=XK")
+
+
+def test_chart_svg_download_carries_title_note_and_caption(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&by=gender&country=XK&year=2024")
+    page.wait_for_selector("#graph .trace.bars")
+    with page.expect_download() as info:
+        page.click("#download-svg")
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert "Trust: Police" in svg
+    assert "Base: respondents asked this question in Kosovo (2024)" in svg
+    assert "synthetic demonstration data" in svg

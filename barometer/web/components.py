@@ -133,9 +133,18 @@ def _indicator_options(codebook: Codebook, lang: str, include_demographics: bool
         options.append({"label": "— " + topic.label.get(lang) + " —", "value": f"topic:{topic.id}",
                         "disabled": True})
         for ind in members:
-            texts = ind.question.all_texts() + (ind.short.all_texts() if ind.short else []) + [ind.id]
-            options.append({"label": ind.label(lang), "value": ind.id, "search": search_blob(texts)})
+            options.append({"label": ind.label(lang), "value": ind.id,
+                            "search": search_blob(searchable_texts(codebook, ind))})
     return options
+
+
+def searchable_texts(codebook: Codebook, ind, *, with_categories: bool = False) -> list[str]:
+    """What a search for an indicator looks at: question, short label and id (and, for the
+    codebook page, the answer labels), in every language."""
+    texts = ind.question.all_texts() + (ind.short.all_texts() if ind.short else []) + [ind.id]
+    if with_categories:
+        texts += [t for c in codebook.categories_of(ind) for t in c.label.all_texts()]
+    return texts
 
 
 def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[dict]:

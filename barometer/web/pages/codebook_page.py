@@ -5,10 +5,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from barometer.codebook import Indicator
+from barometer.codebook import Codebook, Indicator
 from barometer.i18n import gettext_for
 from barometer.textsearch import matches
 from barometer.web import ids
+from barometer.web.components import searchable_texts
 from barometer.web.context import AppContext
 from barometer.web.params import ViewParams
 
@@ -62,13 +63,16 @@ def _cell_text(smap, derived: bool) -> str:
     return smap.variable or ", ".join((smap.variables or {}).values())
 
 
+def matching_indicators(codebook: Codebook, query: str) -> list[Indicator]:
+    """Indicators whose question, short label, id or answer labels, in any language, contain
+    every word of `query` (ignoring case, diacritics and script)."""
+    return [ind for ind in codebook.indicators
+            if matches(query, searchable_texts(codebook, ind, with_categories=True))]
+
+
 def filtered_cards(app_ctx: AppContext, query: str, lang: str) -> list:
     _ = gettext_for(lang)
-    found = [ind for ind in app_ctx.codebook.indicators
-             if matches(query or "", ind.question.all_texts()
-                        + (ind.short.all_texts() if ind.short else []) + [ind.id]
-                        + [c.label.get(lg) for c in app_ctx.codebook.categories_of(ind)
-                           for lg in ("en", "sq", "sr-Latn")])]
+    found = matching_indicators(app_ctx.codebook, query or "")
     header = html.P(_("{n} of {total} indicators").format(n=len(found),
                     total=len(app_ctx.codebook.indicators)), className="text-muted", role="status")
     return [header] + [indicator_card(app_ctx, ind, lang) for ind in found]
