@@ -89,6 +89,11 @@ def negotiate_lang(accept_language: str | None) -> str:
     return DEFAULT_LANG
 
 
+def choose_lang(requested: str | None, accept_language: str | None) -> str:
+    """The URL's `lang` when given, else the browser's Accept-Language, else English."""
+    return normalise_lang(requested) if requested else negotiate_lang(accept_language)
+
+
 def _catalog_dir(lang: str) -> Path:
     return LOCALE_DIR / _BABEL_LOCALE[lang] / "LC_MESSAGES"
 

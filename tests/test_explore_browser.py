@@ -226,3 +226,16 @@ def test_chart_svg_download_carries_title_note_and_caption(page, live_server):
     assert "Trust: Police" in svg
     assert "Base: respondents asked this question in Kosovo (2024)" in svg
     assert "synthetic demonstration data" in svg
+
+
+def test_without_lang_the_browser_language_decides(browser, live_server):
+    context = browser.new_context(locale="sr-Cyrl-RS", extra_http_headers={
+        "Accept-Language": "sr-Cyrl-RS,sr;q=0.9,en;q=0.5"})
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/?indicator=trust_police")
+        page.wait_for_selector(TABLE)
+        assert page.locator("#nav-links a").first.inner_text() == "Истражи"
+        assert page.evaluate("document.documentElement.lang") == "sr-Cyrl"
+    finally:
+        context.close()

@@ -184,13 +184,18 @@ def test_server_error_on_a_page_route_is_a_plain_page_without_traceback(client, 
     assert response.mimetype == "text/html"
     text = response.get_data(as_text=True)
     assert "secret internals" not in text and "Traceback" not in text
-    assert "Internal server error" in text
+    assert "Something went wrong" in text
+    albanian = client.get("/download/table.csv?indicator=trust_police&lang=sq").get_data(as_text=True)
+    assert '<html lang="sq">' in albanian and "secret internals" not in albanian
+    assert "Something went wrong" not in albanian  # the Albanian page, not the English one
 
 
 def test_unknown_download_is_404_page(client):
     response = client.get("/download/table.pdf")
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
+    serbian = client.get("/download/table.pdf", headers={"Accept-Language": "sr-Cyrl-RS"})
+    assert '<html lang="sr-Cyrl">' in serbian.get_data(as_text=True)
 
 
 # -- health and settings -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import flask
 from dash import ALL, Input, Output, State, dcc, html
 
 from barometer.dataset import Dataset
-from barometer.i18n import gettext_for, negotiate_lang, normalise_lang
+from barometer.i18n import choose_lang, gettext_for
 from barometer.present.downloads import csv_bytes, xlsx_bytes
 from barometer.present.labels import source_caption
 from barometer.stats import QueryError, crosstab
@@ -67,11 +67,9 @@ def create_app(dataset: Dataset | None = None, *, name: str = "barometer") -> da
 
 def request_lang(search: str) -> str:
     """`lang` from the URL, else the browser's Accept-Language, else English."""
-    query = parse_qs((search or "").lstrip("?"))
-    if query.get("lang"):
-        return normalise_lang(query["lang"][-1])
+    requested = parse_qs((search or "").lstrip("?")).get("lang", [None])[-1]
     header = flask.request.headers.get("Accept-Language") if flask.has_request_context() else None
-    return negotiate_lang(header)
+    return choose_lang(requested, header)
 
 
 def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:

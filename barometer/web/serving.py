@@ -26,6 +26,7 @@ from flask_caching import Cache
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
+from barometer.i18n import choose_lang, gettext_for
 from barometer.web.api import API_PREFIX, CACHE_EXTENSION, problem_response, register_api
 
 log = logging.getLogger(__name__)
@@ -266,14 +267,30 @@ def wants_json(request: flask.Request) -> bool:
             or request.accept_mimetypes.best == "application/json")
 
 
+def visitor_error_texts(status: int, title: str, detail: str, lang: str) -> tuple[str, str, str]:
+    """Title, explanation and way back of an error page, in the visitor's language."""
+    _ = gettext_for(lang)
+    known = {
+        404: (_("Page not found"), _("There is no page at this address.")),
+        405: (_("Request not accepted"), _("This address does not accept that kind of request.")),
+        500: (_("Something went wrong"),
+              _("The server could not answer this request; it has been logged.")),
+    }
+    title, detail = known.get(status, (title, detail))
+    return title, detail, _("Back to the explorer")
+
+
 def error_response(status: int, title: str, detail: str) -> flask.Response:
     """A problem document for API and Dash requests, a small HTML page for people."""
     names = {404: "not-found", 405: "method-not-allowed", 500: "internal-error"}
     if wants_json(flask.request):
         return problem_response(status, names.get(status, "invalid-parameter"), detail)
-    page = (f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>{status} "
+    lang = choose_lang(flask.request.args.get("lang"), flask.request.headers.get("Accept-Language"))
+    title, detail, back = visitor_error_texts(status, title, detail, lang)
+    page = (f"<!doctype html><html lang=\"{lang}\"><meta charset=\"utf-8\"><title>{status} "
             f"{html.escape(title)}</title><h1>{html.escape(title)}</h1>"
-            f"<p>{html.escape(detail)}</p><p><a href=\"/\">Back to the explorer</a></p></html>")
+            f"<p>{html.escape(detail)}</p><p><a href=\"/?lang={lang}\">{html.escape(back)}</a></p>"
+            "</html>")
     response = flask.Response(page, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
