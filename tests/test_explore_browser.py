@@ -239,3 +239,28 @@ def test_without_lang_the_browser_language_decides(browser, live_server):
         assert page.evaluate("document.documentElement.lang") == "sr-Cyrl"
     finally:
         context.close()
+
+
+def test_filters_are_added_and_removed_in_the_panel(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&country=XK&year=2024")
+    page.wait_for_selector(TABLE)
+    base_before = page.inner_text(f"{TABLE} tr.row-base td")
+    for question, answer, fragment in (("Gender", "Female", "filter=gender:female"),
+                                       ("Settlement", "Rural", "filter=settlement:rural")):
+        page.click("#add-filter")
+        row = page.locator(".filter-row").last
+        row.locator(".filter-indicator").click()
+        page.locator("[role=option]", has_text=question).first.click()
+        row.locator(".filter-values").click()
+        page.locator("[role=option]", has_text=answer).first.click()
+        page.keyboard.press("Escape")
+        wait_for_url(page, fragment)
+    note = page.inner_text("#base-note")
+    assert "Gender: Female" in note and "Settlement: Rural" in note
+    assert int(page.inner_text(f"{TABLE} tr.row-base td").replace(",", "")) < int(
+        base_before.replace(",", ""))
+    page.locator(".filter-row").first.locator(".remove-filter").click()
+    page.wait_for_function("() => !window.location.search.includes('filter=gender')")
+    wait_for_url(page, "filter=settlement:rural")
+    assert page.locator(".filter-row").count() == 1
+    assert "Gender: Female" not in page.inner_text("#base-note")
