@@ -264,3 +264,16 @@ def test_filters_are_added_and_removed_in_the_panel(page, live_server):
     wait_for_url(page, "filter=settlement:rural")
     assert page.locator(".filter-row").count() == 1
     assert "Gender: Female" not in page.inner_text("#base-note")
+
+
+def test_the_question_picker_speaks_albanian_too(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&lang=sq")
+    page.wait_for_selector(TABLE)
+    page.click("#indicator")
+    search = page.locator("input.dash-dropdown-search").first
+    assert search.get_attribute("placeholder") == "Kërko"
+    search.fill("siguri")  # Albanian, without diacritics, finds the security questions
+    assert page.locator("[role=option]", has_text="Siguria në lagje").count() == 1
+    search.fill("zzzqx")
+    page.wait_for_selector("text=Nuk u gjet asgjë")
+    page.keyboard.press("Escape")

@@ -161,6 +161,16 @@ def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[
     return options
 
 
+def dropdown(lang: str, **props) -> dcc.Dropdown:
+    """A dropdown whose own words (search box, select all, nothing found) are in `lang`."""
+    _ = gettext_for(lang)
+    labels = {"search": _("Search"), "select_all": _("Select all"),
+              "deselect_all": _("Deselect all"), "selected_count": _("{num_selected} selected"),
+              "clear_search": _("Clear search"), "clear_selection": _("Clear selection"),
+              "no_options_found": _("Nothing found")}
+    return dcc.Dropdown(labels=labels, **props)
+
+
 def graph_config(lang: str, name: str = "chart") -> dict:
     """Chart toolbar in the visitor's language: PNG download at print size, zoom and reset; no
     Plotly logo. Plotly ships no Albanian or Serbian toolbar words, so they come from our

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from barometer.i18n import gettext_for
 from barometer.web import ids
 from barometer.web.components import (
+    dropdown,
     indicator_options,
     labelled,
     page_with_results,
@@ -27,7 +28,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     lang = params.lang
     year = str((params.years or app_ctx.years)[-1])
     controls = [
-        labelled(_("Question"), dcc.Dropdown(id=ids.COMPARE_INDICATOR, options=indicator_options(
+        labelled(_("Question"), dropdown(lang, id=ids.COMPARE_INDICATOR, options=indicator_options(
             app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
             search_order="original"), ids.COMPARE_INDICATOR),
         labelled(_("Year"), dbc.RadioItems(

@@ -12,6 +12,7 @@ from barometer.i18n import gettext_for
 from barometer.web import ids
 from barometer.web.components import (
     breakdown_options,
+    dropdown,
     graph_config,
     indicator_options,
     labelled,
@@ -77,9 +78,9 @@ def filter_row(app_ctx: AppContext, index: int, lang: str, indicator: str | None
         [
             html.Label(_("Filter: question and answers to keep"),
                        className="visually-hidden"),
-            dcc.Dropdown(id=ind_id, options=demographics_first(app_ctx, options, lang),
+            dropdown(lang, id=ind_id, options=demographics_first(app_ctx, options, lang),
                          value=indicator, placeholder=_("Filter by…"), className="filter-indicator"),
-            dcc.Dropdown(id=val_id, options=value_options(app_ctx, indicator, lang), value=list(values),
+            dropdown(lang, id=val_id, options=value_options(app_ctx, indicator, lang), value=list(values),
                          multi=True, placeholder=_("is one of…"), className="filter-values"),
             html.Button("×", id={"type": ids.REMOVE_FILTER, "index": index},
                         className="btn btn-link remove-filter", title=_("Remove this filter"),
@@ -110,7 +111,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     codebook, lang = app_ctx.codebook, params.lang
     values = controls_from(params)
     controls = [
-        labelled(_("Question"), dcc.Dropdown(
+        labelled(_("Question"), dropdown(lang,
             id=ids.INDICATOR, options=indicator_options(codebook, lang), value=values[ids.INDICATOR],
             clearable=False, optionHeight=50, maxHeight=420, search_order="original",
             placeholder=_("Search questions…")), ids.INDICATOR,
@@ -122,7 +123,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
         labelled(_("Years"), dbc.Checklist(
             id=ids.YEAR, options=[{"label": str(y), "value": str(y)} for y in app_ctx.years],
             value=values[ids.YEAR], inline=True), ids.YEAR),
-        labelled(_("Break down by"), dcc.Dropdown(
+        labelled(_("Break down by"), dropdown(lang,
             id=ids.BY, options=breakdown_options(codebook, lang, params.indicator),
             value=values[ids.BY], clearable=False, maxHeight=380), ids.BY),
         html.Fieldset([

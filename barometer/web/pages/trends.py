@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from barometer.i18n import gettext_for
 from barometer.present.labels import category_labels
 from barometer.web import ids
 from barometer.web.components import (
+    dropdown,
     indicator_options,
     labelled,
     page_with_results,
@@ -35,10 +36,10 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     lang = params.lang
     category = params.category or default_trend_category(app_ctx.codebook, params.indicator)
     controls = [
-        labelled(_("Question"), dcc.Dropdown(id=ids.TRENDS_INDICATOR, options=indicator_options(
+        labelled(_("Question"), dropdown(lang, id=ids.TRENDS_INDICATOR, options=indicator_options(
             app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
             search_order="original"), ids.TRENDS_INDICATOR),
-        labelled(_("Answer to follow"), dcc.Dropdown(
+        labelled(_("Answer to follow"), dropdown(lang,
             id=ids.TRENDS_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
             value=category, clearable=False), ids.TRENDS_CATEGORY),
         labelled(_("Countries"), dbc.Checklist(
