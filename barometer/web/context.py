@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 
 from barometer.codebook import Codebook
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
-from barometer.web.params import ViewParams
+from barometer.web.params import ViewParams, parse_params
 from barometer.web.views import Views
 
 
@@ -28,6 +29,18 @@ class AppContext:
     @property
     def years(self) -> tuple[int, ...]:
         return self.views.years
+
+    def view_params(self, search: str | None, lang: str | None,
+                    controls: Mapping[str, str | list[str]] | None = None) -> ViewParams:
+        """What a page shows: its URL's view when `controls` is None (first load, back, forward,
+        a shared link), else its controls' values read through the same parser as a URL. The
+        language is the page's, whatever the URL says."""
+        if controls is None:
+            params = parse_params(search or "", self.codebook, self.years)
+        else:
+            query = {k: v if isinstance(v, list) else [v] for k, v in controls.items()}
+            params = parse_params(query, self.codebook, self.years)
+        return replace(params, lang=lang or params.lang)
 
     def citation(self, params: ViewParams, url: str) -> str:
         """How to cite the current view: title, data version, access date and the link."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
 
@@ -18,7 +16,7 @@ from barometer.web.components import (
     result_values,
 )
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams, encode_params, parse_params
+from barometer.web.params import ViewParams, encode_params
 
 PAGE_URL = "compare-url"
 
@@ -57,13 +55,11 @@ def register(app, app_ctx: AppContext) -> None:
         State(ids.LANG_STORE, "data"),
     )
     def update_compare(search, indicator, year, pool, weighted, lang):
-        if ctx.triggered_id in (None, PAGE_URL):
-            params = replace(parse_params(search or "", app_ctx.codebook, app_ctx.years), lang=lang)
-        else:
-            params = parse_params({
-                "indicator": [indicator or ""], "year": [year or ""], "pool": [pool or "separate"],
-                "weighted": ["1" if weighted else "0"], "lang": [lang]},
-                app_ctx.codebook, app_ctx.years)
+        controls = None
+        if ctx.triggered_id not in (None, PAGE_URL):
+            controls = {"indicator": indicator or "", "year": year or "",
+                        "pool": pool or "separate", "weighted": "1" if weighted else "0"}
+        params = app_ctx.view_params(search, lang, controls)
         view = app_ctx.views.compare(params)
         new_search = encode_params(view.params, include=("indicator", "year", "pool", "weighted",
                                                          "lang"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dash_bootstrap_components as dbc
 import flask
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
@@ -20,7 +18,7 @@ from barometer.web.components import (
     results_tables,
 )
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams, encode_params, parse_params
+from barometer.web.params import ViewParams, encode_params
 
 PAGE_URL = "explore-url"
 
@@ -44,23 +42,21 @@ def controls_from(params: ViewParams) -> dict:
     }
 
 
-def params_from(app_ctx: AppContext, lang: str, indicator, countries, years, by, weighted, percent,
-                missing, chart, filter_indicators, filter_values) -> ViewParams:
-    """Read the controls back into view parameters (through the same parser as URLs)."""
-    query = {
-        "indicator": [indicator or ""],
-        "by": [by or ""],
-        "country": [",".join(countries or [])],
-        "year": [",".join(years or [])],
-        "weighted": ["1" if weighted else "0"],
-        "percent": [percent or "column"],
-        "missing": ["show" if missing else "hide"],
-        "chart": [chart or "bars"],
-        "lang": [lang],
+def controls_query(indicator, countries, years, by, weighted, percent, missing, chart,
+                   filter_indicators, filter_values) -> dict[str, str | list[str]]:
+    """The Explore controls' values in URL vocabulary."""
+    return {
+        "indicator": indicator or "",
+        "by": by or "",
+        "country": ",".join(countries or []),
+        "year": ",".join(years or []),
+        "weighted": "1" if weighted else "0",
+        "percent": percent or "column",
+        "missing": "show" if missing else "hide",
+        "chart": chart or "bars",
         "filter": [f"{ind}:{','.join(vals)}" for ind, vals in zip(filter_indicators, filter_values,
                                                                    strict=False) if ind and vals],
     }
-    return parse_params(query, app_ctx.codebook, app_ctx.years)
 
 
 def filter_row(app_ctx: AppContext, index: int, lang: str, indicator: str | None = None,
@@ -232,12 +228,10 @@ def register(app, app_ctx: AppContext) -> None:
     def update_explore(search, indicator, countries, years, by, weighted, percent, missing, chart,
                        filter_indicators, filter_values, lang):
         from_url = ctx.triggered_id in (None, PAGE_URL)
-        if from_url:
-            params = parse_params(search or "", app_ctx.codebook, app_ctx.years)
-            params = replace(params, lang=lang or params.lang)
-        else:
-            params = params_from(app_ctx, lang, indicator, countries, years, by, weighted, percent,
-                                 missing, chart, filter_indicators, filter_values)
+        controls = None if from_url else controls_query(
+            indicator, countries, years, by, weighted, percent, missing, chart, filter_indicators,
+            filter_values)
+        params = app_ctx.view_params(search, lang, controls)
         new_search = encode_params(params)
         view = app_ctx.views.explore(params)
         values = controls_from(params)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
 
@@ -19,7 +17,7 @@ from barometer.web.components import (
     result_values,
 )
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams, encode_params, parse_params
+from barometer.web.params import ViewParams, encode_params
 from barometer.web.views import default_trend_category
 
 PAGE_URL = "trends-url"
@@ -65,15 +63,13 @@ def register(app, app_ctx: AppContext) -> None:
         State(ids.LANG_STORE, "data"),
     )
     def update_trends(search, indicator, category, countries, weighted, lang):
-        if ctx.triggered_id in (None, PAGE_URL):
-            params = replace(parse_params(search or "", app_ctx.codebook, app_ctx.years), lang=lang)
-        else:
-            if ctx.triggered_id == ids.TRENDS_INDICATOR:
-                category = None
-            params = parse_params({
-                "indicator": [indicator or ""], "category": [category or ""],
-                "country": [",".join(countries or [])], "weighted": ["1" if weighted else "0"],
-                "lang": [lang]}, app_ctx.codebook, app_ctx.years)
+        controls = None
+        if ctx.triggered_id not in (None, PAGE_URL):
+            controls = {"indicator": indicator or "",
+                        # a new question starts from its own default answer
+                        "category": "" if ctx.triggered_id == ids.TRENDS_INDICATOR else category or "",
+                        "country": ",".join(countries or []), "weighted": "1" if weighted else "0"}
+        params = app_ctx.view_params(search, lang, controls)
         view = app_ctx.views.trends(params)
         new_search = encode_params(view.params, include=("indicator", "category", "country",
                                                          "weighted", "lang"))
