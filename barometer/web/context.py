@@ -48,7 +48,7 @@ class AppContext:
         info = self.codebook.dataset
         cite = info.citation.get(params.lang) if info.citation else info.title.get(params.lang)
         text = _("Cite as: {citation}, data version {version}, accessed {date}, {url}").format(
-            citation=cite, version=self.dataset.version, date=date.today().isoformat(),
+            citation=cite.rstrip(". "), version=self.dataset.version, date=date.today().isoformat(),
             url=url)
         if info.synthetic:
             text += " (" + _("synthetic demonstration data") + ")"
