@@ -35,6 +35,7 @@ bench: install
 i18n-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --project barometer -o barometer/locale/messages.pot barometer
 	$(BIN)/pybabel update -i barometer/locale/messages.pot -d barometer/locale -D messages
+	$(BIN)/python -c "from barometer.i18n import derive_cyrillic_catalog; derive_cyrillic_catalog()"
 
 clean-cache:
 	rm -rf data/cache

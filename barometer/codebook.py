@@ -273,6 +273,11 @@ class Codebook(_Frozen):
     # -- look-ups -------------------------------------------------------------------------------
 
     @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the codebook's content: the key of anything derived from it alone."""
+        return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()
+
+    @cached_property
     def by_id(self) -> Mapping[str, Indicator]:
         return {ind.id: ind for ind in self.indicators}
 

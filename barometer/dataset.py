@@ -17,14 +17,18 @@ reads it). Columns of `frame`:
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from barometer.codebook import Codebook, Indicator
 
+T = TypeVar("T")
 MR_SEPARATOR = "__"
 BASE_COLUMNS = ("country", "year", "weight", "source", "strata", "psu")
 
@@ -32,6 +36,40 @@ BASE_COLUMNS = ("country", "year", "weight", "source", "strata", "psu")
 def option_column(indicator_id: str, option: str) -> str:
     """The frame column of one option of a multiple-response indicator."""
     return f"{indicator_id}{MR_SEPARATOR}{option}"
+
+
+class DerivedCache:
+    """Arrays derived from a dataset (integer codes, look-up tables, designs), kept for reuse.
+
+    One lock guards the entries, so threaded workers share it safely. Entries live in groups
+    (the first element of a key); a group with a `max_entries` keeps its most recently used
+    entries only. A value is built outside the lock: two threads may build the same entry
+    once each, and both get the one stored first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._groups: dict[Hashable, OrderedDict[Hashable, Any]] = {}
+
+    def get_or_build(self, key: tuple, build: Callable[[], T], max_entries: int | None = None) -> T:
+        group = key[0]
+        with self._lock:
+            entries = self._groups.setdefault(group, OrderedDict())
+            if key in entries:
+                entries.move_to_end(key)
+                return entries[key]
+        value = build()
+        with self._lock:
+            entries = self._groups.setdefault(group, OrderedDict())
+            if key in entries:
+                return entries[key]
+            entries[key] = value
+            while max_entries is not None and len(entries) > max_entries:
+                entries.popitem(last=False)
+            return value
+
+    def __len__(self) -> int:
+        with self._lock:
+            return sum(len(entries) for entries in self._groups.values())
 
 
 @dataclass(frozen=True)
@@ -42,7 +80,12 @@ class Dataset:
     frame: pd.DataFrame
     version: str = "unversioned"
     info: dict[str, Any] = field(default_factory=dict)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _derived: DerivedCache = field(default_factory=DerivedCache, repr=False, compare=False)
+
+    def cached(self, key: tuple, build: Callable[[], T], max_entries: int | None = None) -> T:
+        """The value derived under `key` (a tuple whose first element names its group), built by
+        `build` on first use; see `DerivedCache`."""
+        return self._derived.get_or_build(key, build, max_entries)
 
     @property
     def synthetic(self) -> bool:
@@ -57,50 +100,42 @@ class Dataset:
     def codes(self, indicator_id: str) -> np.ndarray:
         """Integer category codes (int16, -1 = missing) of a single/ordinal indicator, or of a
         numeric indicator binned by its `bins`."""
-        key = f"codes:{indicator_id}"
-        if key not in self._cache:
+
+        def build() -> np.ndarray:
             ind = self.indicator(indicator_id)
             if ind.type == "multiple":
                 raise TypeError(f"{indicator_id!r} is multiple-response: use option_matrix()")
             if ind.type == "numeric":
-                self._cache[key] = self._binned_codes(ind)
-            else:
-                self._cache[key] = self.frame[indicator_id].cat.codes.to_numpy().astype(np.int16)
-        return self._cache[key]
+                return self._binned_codes(ind)
+            return self.frame[indicator_id].cat.codes.to_numpy().astype(np.int16)
+
+        return self.cached(("codes", indicator_id), build)
 
     def values(self, indicator_id: str) -> np.ndarray:
         """float64 values of a numeric indicator (NaN = missing)."""
-        key = f"values:{indicator_id}"
-        if key not in self._cache:
-            self._cache[key] = self.frame[indicator_id].to_numpy(dtype=np.float64, na_value=np.nan)
-        return self._cache[key]
+        return self.cached(("values", indicator_id), lambda: self.frame[indicator_id].to_numpy(
+            dtype=np.float64, na_value=np.nan))
 
     def option_matrix(self, indicator_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(chosen, answered) for a multiple-response indicator: chosen is an (n, options) bool
         matrix, answered an (n,) bool vector (the respondent answered the question)."""
-        key = f"options:{indicator_id}"
-        if key not in self._cache:
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
             ind = self.indicator(indicator_id)
             cols = [option_column(ind.id, c.code) for c in self.codebook.categories_of(ind)]
             block = self.frame[cols]
-            answered = block.notna().any(axis=1).to_numpy()
-            chosen = block.fillna(False).to_numpy(dtype=bool)
-            self._cache[key] = (chosen, answered)
-        return self._cache[key]
+            return block.fillna(False).to_numpy(dtype=bool), block.notna().any(axis=1).to_numpy()
+
+        return self.cached(("options", indicator_id), build)
 
     def column_codes(self, name: str) -> np.ndarray:
         """Integer codes of a categorical base column (`country`, `source`), -1 = missing."""
-        key = f"column:{name}"
-        if key not in self._cache:
-            self._cache[key] = self.frame[name].cat.codes.to_numpy().astype(np.int16)
-        return self._cache[key]
+        return self.cached(("column", name),
+                           lambda: self.frame[name].cat.codes.to_numpy().astype(np.int16))
 
     def array(self, name: str) -> np.ndarray:
         """A base column as a numpy array (`year`, `weight`)."""
-        key = f"array:{name}"
-        if key not in self._cache:
-            self._cache[key] = self.frame[name].to_numpy()
-        return self._cache[key]
+        return self.cached(("array", name), lambda: self.frame[name].to_numpy())
 
     def _binned_codes(self, ind: Indicator) -> np.ndarray:
         if not ind.bins:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,10 +54,6 @@ def normalise_lang(lang: str | None) -> str:
     if primary == "sq":
         return "sq"
     return DEFAULT_LANG
-
-
-def is_supported(lang: str | None) -> bool:
-    return lang in LANGUAGES
 
 
 def negotiate_lang(accept_language: str | None) -> str:
@@ -124,6 +121,17 @@ def gettext_for(lang: str) -> Callable[[str], str]:
     return translations(normalise_lang(lang)).gettext
 
 
+def N_(text: str) -> str:  # noqa: N802 - the conventional gettext marker
+    """Mark a text for translation where it is declared (a table of parameters, pages); Babel
+    extracts it, and `translate` gives it in a language where it is shown."""
+    return text
+
+
+def translate(text: str, lang: str) -> str:
+    """A text marked with `N_` where it was declared, in `lang`."""
+    return translations(normalise_lang(lang)).gettext(text)
+
+
 def babel_locale(lang: str) -> Locale:
     return Locale.parse(_BABEL_LOCALE[normalise_lang(lang)])
 
@@ -163,3 +171,51 @@ def format_percent(value: float | None, lang: str = DEFAULT_LANG, digits: int = 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return format_number(value, lang, digits) + NumberSymbols.of(normalise_lang(lang)).percent
+
+
+LATIN_IN_CYRILLIC = re.compile(
+    r"\{[^{}]*\}|`[^`]*`|Σw²?|\b(?:CSV|XLSX|SVG|PNG|JSON|API|n|p|police|siguri)\b")
+"""Latin that rightly stays Latin in the Cyrillic catalog: placeholders, `code` spans (values and
+options), file formats, statistical symbols, and the search examples that show a query in
+another language."""
+
+
+def cyrillic_from_latin(text: str) -> str:
+    """Serbian Latin interface text in Cyrillic, keeping `LATIN_IN_CYRILLIC` as written."""
+    from barometer.translit import latin_to_cyrillic
+
+    out, last = [], 0
+    for match in LATIN_IN_CYRILLIC.finditer(text):
+        out += [latin_to_cyrillic(text[last:match.start()]), match.group(0)]
+        last = match.end()
+    return "".join(out) + latin_to_cyrillic(text[last:])
+
+
+def derive_cyrillic_catalog(locale_dir: Path = LOCALE_DIR) -> int:
+    """Rewrite the sr_Cyrl catalog as the sr_Latn one transliterated (`make i18n-update`);
+    returns the number of messages written. Placeholders like {name} are kept."""
+    from babel.messages.pofile import write_po
+
+    with (locale_dir / "sr_Latn" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        latin = read_po(fh, locale="sr_Latn")
+    target = locale_dir / "sr_Cyrl" / "LC_MESSAGES" / "messages.po"
+    with target.open("rb") as fh:
+        cyrillic = read_po(fh, locale="sr_Cyrl")
+    count = 0
+    for message in latin:
+        if not message.id:
+            continue
+        text = message.string
+        converted = cyrillic_from_latin(text) if text else ""
+        existing = cyrillic.get(message.id)
+        if existing is None:
+            cyrillic.add(message.id, converted, flags=message.flags)
+        else:
+            existing.string, existing.flags = converted, set(message.flags)
+        count += 1
+    for message in list(cyrillic):
+        if message.id and message.id not in latin:
+            cyrillic.delete(message.id)
+    with target.open("wb") as fh:
+        write_po(fh, cyrillic, width=76, omit_header=False)
+    return count

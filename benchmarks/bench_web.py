@@ -20,7 +20,7 @@ import plotly.express as px
 from barometer.ingest import load_dataset
 from barometer.web import ids
 from barometer.web.app import create_app
-from barometer.web.pages.explore import PAGE_URL
+from barometer.web.ids import EXPLORE_URL as PAGE_URL
 
 
 def callback_payload(app, indicator: str, by: str, year: str) -> tuple[str, dict]:

@@ -269,7 +269,11 @@ def test_openapi_document_describes_every_endpoint(client, dataset):
     assert set(doc["paths"]) == {f"/api/v1/{n}" for n in
                                  ("indicators", "crosstab", "frequencies", "trend")}
     crosstab_params = {p["name"]: p for p in doc["paths"]["/api/v1/crosstab"]["get"]["parameters"]}
-    assert set(crosstab_params) == set(api.ENDPOINT_PARAMS["crosstab"])
+    from barometer.params import PARAMETER_TABLE
+
+    assert set(crosstab_params) == {p.name for p in PARAMETER_TABLE.in_view("crosstab")} | {"format"}
+    trend_params = {p["name"] for p in doc["paths"]["/api/v1/trend"]["get"]["parameters"]}
+    assert "category" in trend_params and "pool" not in trend_params
     assert crosstab_params["indicator"]["schema"]["enum"] == [i.id for i in
                                                               dataset.codebook.indicators]
 
@@ -308,9 +312,9 @@ def test_results_are_served_from_cache_by_normalised_parameters(client, monkeypa
 
 
 def test_cache_key_changes_with_data_version():
-    from barometer.web.params import ViewParams
+    from barometer.params import PARAMETER_TABLE, ViewParams
 
-    params = ViewParams(indicator="trust_eu")
+    params = PARAMETER_TABLE.echo(ViewParams(indicator="trust_eu"), "crosstab")
     assert api.cache_key("v1", "crosstab", "json", params) != api.cache_key("v2", "crosstab",
                                                                             "json", params)
     assert api.cache_key("v1", "crosstab", "json", params) != api.cache_key("v1", "crosstab",

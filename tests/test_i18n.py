@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from barometer.codebook import Text, load_codebook
 from barometer.i18n import (
+    LATIN_IN_CYRILLIC,
     LOCALE_DIR,
     format_number,
     format_percent,
@@ -35,9 +36,6 @@ from barometer.translit import cyrillic_to_latin
 
 CATALOG_LOCALES = {"sq": "sq", "sr_Latn": "sr-Latn", "sr_Cyrl": "sr-Cyrl"}
 SHIPPED_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
-# Latin text that rightly stays Latin in the Cyrillic catalog: file formats, statistical symbols,
-# and the search examples that show a query in another language.
-LATIN_IN_CYRILLIC = re.compile(r"\{[^{}]*\}|\b(?:CSV|XLSX|SVG|PNG|JSON|API|n|p|police|siguri)\b")
 
 
 @cache

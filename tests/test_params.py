@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from barometer.codebook import parse_codebook
-from barometer.web.params import ParamError, ViewParams, encode_params, parse_params
+from barometer.params import ParamError, ViewParams, encode_params, parse_params
 
 CODEBOOK = parse_codebook("""
 dataset: {id: demo, title: Demo}
@@ -66,12 +66,48 @@ DEFAULT = parse_params("", CODEBOOK, YEARS)
          ViewParams(indicator="trust_police", years=(2025,), weighted=False, percent="row",
                     missing="show", chart="stacked", lang="sq", pool="equal")),
         ("country=xk", ViewParams(indicator="trust_police", countries=("XK",), years=(2025,))),
-        ("category=trust_any", ViewParams(indicator="trust_police", years=(2025,), category="trust_any")),
         ("lang=sr-Cyrl", ViewParams(indicator="trust_police", years=(2025,), lang="sr-Cyrl")),
     ],
 )
 def test_parse(query, expected):
     assert parse_params(query, CODEBOOK, YEARS, strict=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "view", "expected"),
+    [
+        # a trend spans every wave and follows the first net unless told otherwise
+        ("", "trend", ViewParams(indicator="trust_police", years=(), category="trust_any")),
+        ("category=full&year=2024", "trend",
+         ViewParams(indicator="trust_police", years=(2024,), category="full")),
+        ("indicator=trust_courts", "trend",
+         ViewParams(indicator="trust_courts", years=(), category="full")),
+        ("country=AL&pool=equal", "compare",
+         ViewParams(indicator="trust_police", countries=("AL",), years=(2025,), pool="equal")),
+    ],
+)
+def test_parse_per_view(query, view, expected):
+    assert parse_params(query, CODEBOOK, YEARS, view=view, strict=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "view", "param"),
+    [
+        ("category=full", "crosstab", "category"),
+        ("pool=equal", "trend", "pool"),
+        ("by=gender", "frequencies", "by"),
+        ("by=gender", "compare", "by"),
+    ],
+)
+def test_a_parameter_that_does_not_apply_to_the_view_is_refused(query, view, param):
+    with pytest.raises(ParamError) as info:
+        parse_params(query, CODEBOOK, YEARS, view=view, strict=True)
+    assert info.value.param == param
+    assert "does not apply" in str(info.value)
+    # its default value is accepted (a link copied from another page), and so is the chart type
+    default = {"category": "", "pool": "separate", "by": ""}[param]
+    if default:
+        parse_params(f"{param}={default}&chart=stacked", CODEBOOK, YEARS, view=view, strict=True)
 
 
 @pytest.mark.parametrize(
@@ -81,11 +117,19 @@ def test_parse(query, expected):
         ViewParams(indicator="trust_courts", by="gender", countries=("AL", "XK"), years=(2024, 2025),
                    filters=(("gender", ("male", "female")), ("age", ("30+",))), weighted=False,
                    percent="total", missing="show", chart="horizontal", lang="sr-Latn",
-                   pool="population", category="full"),
+                   pool="population"),
     ],
 )
 def test_encode_then_parse_round_trips(params):
     assert parse_params(encode_params(params), CODEBOOK, YEARS, strict=True) == params
+
+
+def test_a_trend_round_trips_through_its_own_view():
+    params = ViewParams(indicator="trust_courts", countries=("XK",), years=(), category="none",
+                        weighted=False, lang="sq")
+    encoded = encode_params(params, "trend")
+    assert "chart=" not in encoded and "pool=" not in encoded  # not parameters of a trend
+    assert parse_params(encoded, CODEBOOK, YEARS, view="trend", strict=True) == params
 
 
 @pytest.mark.parametrize(

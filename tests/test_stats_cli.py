@@ -4,6 +4,7 @@ names exit 2 with the closest valid names, ad hoc mode on a .sav file without a 
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ def test_tidy_table_columns_labels_and_flags(data):
 
 def test_csv_equals_api(cli, data):
     out = cli("crosstab", "trust_police", "--by", "gender", "--country", "XK,AL", "--year", "2025",
-              "--filter", "settlement=urban,rural", "--format", "csv")
+              "--filter", "settlement:urban,rural", "--format", "csv")
     assert out.exit_code == 0, out.output
     csv = pd.read_csv(io.StringIO(out.output), keep_default_na=False)
     assert tuple(csv.columns[: len(EXPORT_COLUMNS)]) == EXPORT_COLUMNS
@@ -62,8 +63,9 @@ def test_unweighted_pool_and_percent_options(cli, data):
               "--pool", "equal", "--include-missing", "--format", "csv")
     assert out.exit_code == 0, out.output
     csv = pd.read_csv(io.StringIO(out.output), keep_default_na=False)
-    api = crosstab(data, Query("trust_police", by="gender", weighted=False, percent="row", pool="equal",
-                               include_missing=True)).table
+    latest = int(data.frame["year"].max())  # the default wave, as in links and the API
+    api = crosstab(data, Query("trust_police", by="gender", years=(latest,), weighted=False,
+                               percent="row", pool="equal", include_missing=True)).table
     assert set(csv["country"]) == {"pooled"}
     percent = pd.to_numeric(csv["percent"].replace("", np.nan))
     assert np.allclose(percent, api["percent"], equal_nan=True)
@@ -72,9 +74,14 @@ def test_unweighted_pool_and_percent_options(cli, data):
 def test_trend_and_frequencies(cli, data):
     out = cli("trend", "trust_police", "--category", "trust", "--format", "json")
     assert out.exit_code == 0, out.output
-    assert '"kind": "categorical"' in out.output
+    doc = json.loads(out.stdout)
+    assert doc["kind"] == "categorical" and doc["query"]["category"] == "trust"
     api = trend(data, Query("trust_police"), "trust").table
-    assert out.output.count('"category_code": "trust"') == len(api)
+    assert [r["category"] for r in doc["rows"]] == ["trust"] * len(api)
+    assert [r["percent"] for r in doc["rows"]] == pytest.approx(list(api["percent"]))
+    # without --category a trend follows the first net, as on the web and in the API
+    default = json.loads(cli("trend", "trust_police", "--format", "json").stdout)
+    assert default["query"]["category"] == "trust"
     freq = cli("frequencies", "threats", "--country", "RS")
     assert freq.exit_code == 0 and "Crime" in freq.output
 
@@ -99,7 +106,15 @@ def test_unknown_names_exit_2_with_closest(cli, args, named, closest):
 
 def test_bad_filter_syntax_exits_2(cli):
     out = cli("crosstab", "trust_police", "--filter", "gender")
-    assert out.exit_code == 2 and "INDICATOR=CODE" in out.output
+    assert out.exit_code == 2 and "indicator:code,code" in out.output
+
+
+def test_filters_take_the_url_form_and_the_old_form_with_a_note(cli):
+    new = cli("crosstab", "trust_police", "--filter", "gender:female", "--format", "csv")
+    old = cli("crosstab", "trust_police", "--filter", "gender=female", "--format", "csv")
+    assert new.exit_code == old.exit_code == 0
+    assert "write it as gender:female" in old.stderr and new.stderr == ""
+    assert new.stdout == old.stdout
 
 
 def test_ad_hoc_sav_without_codebook(tmp_path):

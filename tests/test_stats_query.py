@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from stats_support import make_dataset
 
+from barometer.present.labels import result_notes
 from barometer.stats import Query, QueryError, crosstab, frequencies, trend
 
 ANSWERS = ["full", "some", "little", "none"]
@@ -67,7 +68,8 @@ def test_pool_equal_and_population(data):
     row = result.table[(result.table["year"] == 2025) & (result.table["category"] == "full")].iloc[0]
     shares = {c: p / sum(pops.values()) for c, p in pops.items()}
     assert row["percent"] == pytest.approx(pooled_expected(data, 2025, shares))
-    assert any("adult population" in note for note in result.notes)
+    assert result.pooled == tuple(data.codebook.countries)
+    assert any("adult population" in note for note in result_notes(result, data.codebook, "en"))
 
 
 def test_row_and_total_percentages(data):

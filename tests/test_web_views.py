@@ -56,15 +56,19 @@ def test_xlsx_download_has_header_rows_then_the_same_numbers_as_the_csv_table():
 
 def test_controls_and_url_give_the_same_view_and_the_page_keeps_its_language():
     from barometer.web.context import AppContext
-    from barometer.web.pages.explore import controls_query
+    from barometer.web.pages.explore import CONTROLS, filter_query
 
     app_ctx = AppContext.for_dataset(DATASET)
-    from_controls = app_ctx.view_params("", "sq", controls_query(
-        "trust_courts", ["XK", "AL"], ["2024"], "gender", False, "row", True, "stacked",
-        ["settlement", None], [["rural"], None]))
+    controls = {**CONTROLS.query(["trust_courts", ["XK", "AL"], ["2024"], "gender", False, "row",
+                                  True, "stacked"]),
+                **filter_query(["settlement", None], [["rural"], None])}
+    from_controls = app_ctx.view_params("", "sq", controls)
     from_url = app_ctx.view_params(
         "?indicator=trust_courts&country=AL,XK&year=2024&by=gender&weighted=0&percent=row"
         "&missing=show&chart=stacked&filter=settlement:rural&lang=en", "sq")
     assert from_controls == from_url
     assert from_url.lang == "sq"
     assert from_controls.filters == (("settlement", ("rural",)),)
+    # and the controls show the view they came from
+    assert CONTROLS.values(from_url) == ["trust_courts", ["AL", "XK"], ["2024"], "gender", False,
+                                         "row", True, "stacked"]

@@ -1,12 +1,14 @@
 """`barometer crosstab`, `frequencies` and `trend`: the statistics on the command line.
 
-Bad names (indicator, category, country, year, filter) give a one-line error naming them and
-the closest valid names, exit status 2. Data that cannot be loaded: exit status 1.
+The options are the parameter table's (`barometer.params`): the same names, syntax, defaults and
+checks as the explorer's URLs and the API (`--filter gender:female`; the older `gender=female`
+still works, with a note). `--format json` prints the API's document. Bad names (indicator,
+category, country, year, filter) give a one-line error naming them and the closest valid names,
+exit status 2. Data that cannot be loaded: exit status 1.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +17,9 @@ import click
 import pandas as pd
 
 from barometer.codebook import CodebookError
+from barometer.params import PARAMETER_TABLE, Param, ParamTable
 
 FORMATS = ("table", "csv", "json")
-
-
-class UsageProblem(Exception):
-    """A bad command-line value (exit status 2)."""
 
 
 def _fail(message: str, status: int) -> None:
@@ -28,44 +27,44 @@ def _fail(message: str, status: int) -> None:
     sys.exit(status)
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+def _python_name(name: str) -> str:
+    return name.replace("-", "_")
 
 
-def parse_years(value: str | None) -> tuple[int, ...]:
-    years = []
-    for item in _split(value):
-        try:
-            years.append(int(item))
-        except ValueError:
-            raise UsageProblem(f"--year expects years like 2024,2025, got {item!r}") from None
-    return tuple(years)
+def view_options(view: str, table: ParamTable = PARAMETER_TABLE) -> Callable:
+    """Click arguments and options for the parameters of `view`, from the parameter table."""
+
+    def decorate(fn: Callable) -> Callable:
+        shown = sorted((p for p in table.in_view(view) if not p.presentation),
+                       key=lambda p: p.name == "lang")  # the language last, as in links
+        for param in reversed(shown):
+            for alias in reversed(param.cli_aliases):
+                fn = click.option(alias.flag, _python_name(alias.flag.lstrip("-")), is_flag=True,
+                                  help=_plain(alias.help))(fn)
+            fn = _option(param, view)(fn)
+        return fn
+
+    return decorate
 
 
-def parse_filters(values: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """`gender=female,male` -> (("gender", ("female", "male")),); repeated names are ANDed."""
-    filters = []
-    for item in values:
-        name, sep, codes = item.partition("=")
-        if not sep or not name.strip() or not _split(codes):
-            raise UsageProblem(f"--filter expects INDICATOR=CODE[,CODE...], got {item!r}")
-        filters.append((name.strip(), _split(codes)))
-    return tuple(filters)
+def _plain(text: str) -> str:
+    """Help text for a terminal: `code` spans without their backticks."""
+    return text.replace("`", "")
+
+
+def _option(param: Param, view: str) -> Callable:
+    if param.cli_positional:
+        return click.argument(param.name)
+    default = param.describe_default(view)
+    return click.option(f"--{param.name}", _python_name(param.name), default=None,
+                        multiple=param.repeats > 1, metavar=param.kind.metavar,
+                        help=_plain(param.help) + (f"  [default: {default}]" if default else ""))
 
 
 def _common_options(fn: Callable) -> Callable:
     options = [
-        click.option("--country", help="Country codes, comma-separated (default: all)."),
-        click.option("--year", help="Survey years, comma-separated (default: all)."),
-        click.option("--filter", "filters", multiple=True, help="INDICATOR=CODE[,CODE...]; repeat to AND."),
-        click.option("--unweighted", is_flag=True, help="Count respondents, ignoring the weights."),
-        click.option("--percent", type=click.Choice(["column", "row", "total"]), default="column",
-                     show_default=True, help="Percentage base."),
-        click.option("--include-missing", is_flag=True, help="Show don't know / refused as categories."),
-        click.option("--pool", type=click.Choice(["separate", "equal", "population"]), default="separate",
-                     show_default=True, help="Several countries: separate, or pooled equally / by population."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True),
-        click.option("--lang", default="en", show_default=True, help="Language of labels (en, sq, sr-Latn, sr-Cyrl)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                     help="table: for reading; csv: the tidy table; json: the API's document."),
         click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Codebook YAML (default: data/codebook.yaml)."),
         click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -102,10 +101,8 @@ def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: 
         _fail(str(exc), 1)
 
 
-def _ad_hoc_indicator(dataset, name: str | None, param: str) -> str | None:
+def _ad_hoc_indicator(dataset, name: str) -> str:
     """A file's variable name -> the drafted indicator id (ids are snake_case of the names)."""
-    if name is None:
-        return None
     cb = dataset.codebook
     if name in cb.by_id:
         return name
@@ -114,10 +111,36 @@ def _ad_hoc_indicator(dataset, name: str | None, param: str) -> str | None:
             if smap.variable == name or (smap.variables and name in smap.variables.values()):
                 return ind.id
     lowered = name.lower()
-    for ind in cb.indicators:
-        if ind.id == lowered:
-            return ind.id
-    return name  # validate_query names the closest valid ones
+    return next((ind.id for ind in cb.indicators if ind.id == lowered), name)
+
+
+def _ad_hoc_names(dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The file's variable names in `indicator`, `by` and filters as drafted indicator ids."""
+    out = dict(raw)
+    for name in ("indicator", "by"):
+        if out.get(name):
+            out[name] = [_ad_hoc_indicator(dataset, v) for v in out[name]]
+    if out.get("filter"):
+        filters = []
+        for item in out["filter"]:
+            sep = ":" if ":" in item else "="
+            head, found, tail = item.partition(sep)
+            filters.append(f"{_ad_hoc_indicator(dataset, head)}{found}{tail}" if found else item)
+        out["filter"] = filters
+    return out
+
+
+def raw_query(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> dict[str, list[str]]:
+    """The command line's values (click's keyword arguments) in URL vocabulary."""
+    raw: dict[str, list[str]] = {}
+    for param in table.in_view(view):
+        value = values.get(_python_name(param.name))
+        if value:
+            raw[param.name] = list(value) if isinstance(value, tuple) else [value]
+        for alias in param.cli_aliases:
+            if values.get(_python_name(alias.flag.lstrip("-"))) and param.name not in raw:
+                raw[param.name] = [alias.value]
+    return raw
 
 
 # -- output -----------------------------------------------------------------------------------------
@@ -138,33 +161,10 @@ def _tidy(result, dataset, lang: str, ad_hoc) -> pd.DataFrame:
     return table
 
 
-def _emit(result, dataset, fmt: str, lang: str, ad_hoc) -> None:
+def _emit_table(result, dataset, lang: str, ad_hoc) -> None:
+    from barometer.present.labels import result_notes
+
     table = _tidy(result, dataset, lang, ad_hoc)
-    if fmt == "csv":
-        click.echo(table.to_csv(index=False), nl=False)
-        return
-    if fmt == "json":
-        payload = {
-            "query": {
-                "indicator": result.query.indicator,
-                "by": result.query.by,
-                "countries": list(result.query.countries),
-                "years": list(result.query.years),
-                "filters": {k: list(v) for k, v in result.query.filters},
-                "weighted": result.query.weighted,
-                "percent": result.query.percent,
-                "include_missing": result.query.include_missing,
-                "pool": result.query.pool,
-            },
-            "kind": result.kind,
-            "variance": result.variance,
-            "notes": list(result.notes),
-            "by_letters": result.by_letters,
-            "table": json.loads(table.to_json(orient="records")),
-            "tests": json.loads(result.tests.to_json(orient="records")),
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-        return
     shown = table[["country", "year", "by", "category", "n", "percent", "ci_low", "ci_high", "flag"]].copy()
     if result.query.by is None:
         shown = shown.drop(columns="by")
@@ -177,73 +177,67 @@ def _emit(result, dataset, fmt: str, lang: str, ad_hoc) -> None:
         letters = ", ".join(f"{letter}={code}" for code, letter in result.by_letters.items())
         click.echo(f"\nColumn letters: {letters} (higher than the lettered column, Holm-adjusted, 5%)")
     for row in result.tests.itertuples(index=False):
-        click.echo(f"{row.country} {row.year}: {row.method} {row.statistic:.2f}, df {row.df:.2f}, p {row.p_value:.4f}")
-    for note in result.notes:
+        click.echo(f"{row.country} {row.year}: {row.method} {row.statistic:.2f}, df {row.df:.2f}, p {row.p_value:.4g}")
+    for note in result_notes(result, dataset.codebook, lang):
         click.echo(note)
     if dataset.synthetic:
         click.echo("Synthetic demonstration data: not real survey findings.")
 
 
-def _run(kind: str, indicator: str, by: str | None, category: str | None, options: dict) -> None:
-    from barometer.stats import Query, QueryError, crosstab, frequencies, trend
+def _emit(view: str, result, params, dataset, fmt: str, ad_hoc, table: ParamTable) -> None:
+    if fmt == "csv":
+        click.echo(_tidy(result, dataset, params.lang, ad_hoc).to_csv(index=False), nl=False)
+    elif fmt == "json":
+        import json
 
-    try:
-        countries = _split(options["country"])
-        years = parse_years(options["year"])
-        filters = parse_filters(options["filters"])
-    except UsageProblem as exc:
-        _fail(str(exc), 2)
-    dataset, ad_hoc = _load(options["codebook_path"], options["data_files"], options["weight_var"])
+        from barometer.present.documents import table_document
+
+        doc = table_document(view, result, params, dataset, table)
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False))
+    else:
+        _emit_table(result, dataset, params.lang, ad_hoc)
+
+
+def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> None:
+    """Load the data, parse the options through the parameter table, compute and print."""
+    from barometer.params import ParamError
+    from barometer.stats import QueryError, crosstab, frequencies, trend
+    from barometer.stats.query import data_years
+
+    dataset, ad_hoc = _load(values["codebook_path"], values["data_files"], values["weight_var"])
+    raw = raw_query(view, values, table)
     if ad_hoc is not None:
-        indicator = _ad_hoc_indicator(dataset, indicator, "indicator")
-        by = _ad_hoc_indicator(dataset, by, "by")
-        filters = tuple((_ad_hoc_indicator(dataset, k, "filter"), v) for k, v in filters)
-    query = Query(
-        indicator=indicator,
-        by=by,
-        countries=countries,
-        years=years,
-        filters=filters,
-        weighted=not options["unweighted"],
-        percent=options["percent"],
-        include_missing=options["include_missing"],
-        pool=options["pool"],
-    )
+        raw = _ad_hoc_names(dataset, raw)
     try:
-        if kind == "trend":
-            result = trend(dataset, query, category)
-        elif kind == "frequencies":
-            result = frequencies(dataset, query)
+        params = table.parse(raw, dataset.codebook, data_years(dataset), view=view, strict=True)
+    except ParamError as exc:
+        _fail(str(exc), 2)
+    for notice in params.notices:
+        click.echo(f"note: {notice}", err=True)
+    try:
+        if view == "trend":
+            result = trend(dataset, params.query(), params.category)
+        elif view == "frequencies":
+            result = frequencies(dataset, params.query(by=None))
         else:
-            result = crosstab(dataset, query)
+            result = crosstab(dataset, params.query())
     except QueryError as exc:
         _fail(str(exc), 2)
-    _emit(result, dataset, options["fmt"], options["lang"], ad_hoc)
+    _emit(view, result, params, dataset, values["fmt"], ad_hoc, table)
 
 
-@click.command()
-@click.argument("indicator")
-@click.option("--by", default=None, help="Breakdown indicator (numeric ones by their bins).")
-@_common_options
-def crosstab(indicator: str, by: str | None, **options) -> None:
-    """Weighted percentages of INDICATOR by a breakdown, per country and year, with margins of
-    error, significance letters and a chi-square test."""
-    _run("crosstab", indicator, by, None, options)
+def view_command(view: str, doc: str, table: ParamTable = PARAMETER_TABLE) -> click.Command:
+    """The command of one view, its options from `table`."""
+
+    def command(**values) -> None:
+        run_view(view, values, table)
+
+    command.__doc__ = doc
+    return click.command(name=view)(view_options(view, table)(_common_options(command)))
 
 
-@click.command()
-@click.argument("indicator")
-@_common_options
-def frequencies(indicator: str, **options) -> None:
-    """Weighted distribution of INDICATOR per country and year."""
-    _run("frequencies", indicator, None, None, options)
-
-
-@click.command()
-@click.argument("indicator")
-@click.option("--category", default=None, help="Answer or net code to follow (numeric: the mean).")
-@click.option("--by", default=None, help="Breakdown indicator.")
-@_common_options
-def trend(indicator: str, category: str | None, by: str | None, **options) -> None:
-    """One category (or the mean) of INDICATOR across countries and survey years."""
-    _run("trend", indicator, by, category, options)
+crosstab = view_command("crosstab", """Weighted percentages of INDICATOR by a breakdown, per
+country and year, with margins of error, significance letters and a chi-square test.""")
+frequencies = view_command("frequencies", "Weighted distribution of INDICATOR per country and year.")
+trend = view_command("trend", """One category (or the mean) of INDICATOR across countries and
+survey years.""")

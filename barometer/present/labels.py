@@ -12,8 +12,7 @@ import pandas as pd
 
 from barometer.codebook import Codebook
 from barometer.i18n import format_number, gettext_for
-
-POOLED = "pooled"
+from barometer.stats.selection import POOLED
 
 
 def category_labels(codebook: Codebook, indicator_id: str, lang: str) -> dict[str, str]:
@@ -113,3 +112,43 @@ def source_caption(codebook: Codebook, lang: str, data_version: str = "") -> str
 
 def synthetic_notice(lang: str) -> str:
     return gettext_for(lang)("synthetic demonstration data")
+
+
+def result_notes(result, codebook: Codebook, lang: str) -> tuple[str, ...]:
+    """How weights, pooling and variance were handled, in words, from the result's facts."""
+    _ = gettext_for(lang)
+    query = result.query
+    notes = []
+    if result.pooled:
+        countries = ", ".join(country_label(codebook, c, lang) for c in result.pooled)
+        if not query.weighted:
+            notes.append(_("Pooled {countries} unweighted: every respondent counts once, so "
+                           "countries weigh by their sample sizes.").format(countries=countries))
+        elif query.pool == "population":
+            notes.append(_("Pooled {countries}: each country's weights rescaled to its share of "
+                           "the adult population, per year.").format(countries=countries))
+        else:
+            notes.append(_("Pooled {countries}: each country's weights rescaled to an equal "
+                           "share of the pooled total, per year.").format(countries=countries))
+    notes.append(_("Weighted by the survey weights.") if query.weighted else _("Unweighted counts."))
+    notes.append(variance_note(result, codebook, lang))
+    return tuple(notes)
+
+
+def variance_note(result, codebook: Codebook, lang: str) -> str:
+    """Where the standard errors and intervals come from."""
+    _ = gettext_for(lang)
+    design = result.design
+    if design is not None:
+        text = _("Standard errors by Taylor linearisation over {strata} strata and {psus} PSUs; "
+                 "intervals Wilson on the design-effective base.").format(
+            strata=format_number(design.strata, lang), psus=format_number(design.psus, lang))
+        if design.partial:
+            groups = ", ".join(f"{country_label(codebook, c, lang)} {y}" for c, y in design.groups)
+            text += " " + _("The design is used for {groups}; elsewhere Kish's effective base."
+                            ).format(groups=groups)
+        return text
+    if result.query.weighted:
+        return _("Standard errors from Kish's effective base (Σw)²/Σw²; intervals Wilson on that "
+                 "base.")
+    return _("Standard errors as for a simple random sample; intervals Wilson.")

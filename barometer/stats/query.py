@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 
+from barometer.codebook import Codebook, Indicator
 from barometer.dataset import Dataset, option_column
 
 PercentBase = Literal["column", "row", "total"]
@@ -67,13 +68,37 @@ def closest_first(value: str, names: list[str]) -> list[str]:
     return scored + [n for n in names if n not in scored]
 
 
+def breakable(ind: Indicator) -> bool:
+    """Whether an indicator can break a table down: single or ordinal, or numeric with bands."""
+    return ind.type in ("single", "ordinal") or (ind.type == "numeric" and bool(ind.bins))
+
+
+def filterable(ind: Indicator) -> bool:
+    """Whether an indicator can filter respondents: the breakdown rule (multiple-response
+    items would need "chose any of")."""
+    return breakable(ind)
+
+
+def default_category(codebook: Codebook, indicator_id: str) -> str | None:
+    """The answer a trend follows when none is named: the first net (e.g. trust: full + some),
+    else the first substantive category; None for a numeric indicator (its mean)."""
+    ind = codebook.by_id.get(indicator_id)
+    if ind is None or ind.type == "numeric":
+        return None
+    if ind.nets:
+        return ind.nets[0].code
+    cats = [c for c in codebook.categories_of(ind) if not c.missing]
+    return cats[0].code if cats else None
+
+
 def data_years(dataset: Dataset) -> tuple[int, ...]:
     """The survey years present in the data, ascending."""
-    key = "stats:years"
-    if key not in dataset._cache:
+
+    def build() -> tuple[int, ...]:
         years = dataset.array("year")
-        dataset._cache[key] = tuple(int(y) for y in np.unique(years)) if len(years) else ()
-    return dataset._cache[key]
+        return tuple(int(y) for y in np.unique(years)) if len(years) else ()
+
+    return dataset.cached(("stats:years",), build)
 
 
 def indicator_in_data(dataset: Dataset, indicator_id: str) -> bool:
@@ -110,13 +135,8 @@ def validate_query(dataset: Dataset, query: Query) -> Query:
     if query.by is not None:
         _check_indicator(dataset, "by", query.by)
         by_ind = cb.indicator(query.by)
-        usable = [
-            i.id
-            for i in cb.indicators
-            if i.id != query.indicator
-            and (i.type in ("single", "ordinal") or (i.type == "numeric" and i.bins))
-            and indicator_in_data(dataset, i.id)
-        ]
+        usable = [i.id for i in cb.indicators
+                  if i.id != query.indicator and breakable(i) and indicator_in_data(dataset, i.id)]
         if query.by == query.indicator:
             raise QueryError("by", query.by, usable, reason="the breakdown must differ from the indicator")
         if by_ind.type == "multiple":

@@ -39,13 +39,26 @@ RAO_SCOTT = "Rao-Scott chi-square"
 
 
 @dataclass(frozen=True)
+class DesignUse:
+    """Which groups' standard errors come from a sampling design (strata and PSUs): `groups`
+    lists their (country, year); `strata` and `psus` count the design's units over them;
+    `partial` is True when other groups of the table fall back to Kish's effective base."""
+
+    strata: int
+    psus: int
+    groups: tuple[tuple[str, int], ...]
+    partial: bool
+
+
+@dataclass(frozen=True)
 class Result:
     """A computed table. `table` has one row per (country, year, by, category) with the columns
     of `TABLE_COLUMNS`; `tests` one row per (country, year) with the chi-square test of
-    independence; `by_letters` maps breakdown codes to the column letters used in `sig`;
-    `notes` say in words how weights, pooling and variance were handled. `variance` is "taylor"
-    when at least one group's sources name strata/PSUs (the notes say which), "kish" for
-    weighted data without a design, "srs" unweighted."""
+    independence; `by_letters` maps breakdown codes to the column letters used in `sig`.
+    `variance` is "taylor" when at least one group's sources name strata/PSUs (`design` says
+    which), "kish" for weighted data without a design, "srs" unweighted; `pooled` lists the
+    countries pooled into each group (the rule is the query's `pool`). Results carry facts:
+    `barometer.present` words them in the reader's language."""
 
     query: Query
     kind: Literal["categorical", "multiple", "numeric"]
@@ -54,4 +67,5 @@ class Result:
     by_letters: dict[str, str]
     thresholds: Thresholds
     variance: Literal["kish", "taylor", "srs"] = "kish"
-    notes: tuple[str, ...] = field(default=())
+    design: DesignUse | None = None
+    pooled: tuple[str, ...] = field(default=())

@@ -23,36 +23,39 @@ POOLED = "pooled"
 class Selection:
     """`group_lut[cy]` is the group of a row whose country-year code is cy (`country_year`), or
     -1; `keys` the (country, year) of each group in output order; `weights` the weights to use
-    (None = unweighted); `filter_mask` rows passing the filters (None = no filters)."""
+    (None = unweighted); `filter_mask` rows passing the filters (None = no filters); `pooled` the
+    countries pooled into each group (empty when countries stay separate)."""
 
     group_lut: np.ndarray
     keys: tuple[tuple[str, int], ...]
     weights: np.ndarray | None
     filter_mask: np.ndarray | None
-    notes: tuple[str, ...]
+    pooled: tuple[str, ...] = ()
 
 
 def country_year(dataset: Dataset) -> tuple[np.ndarray, int]:
     """(cy, years): cy = (country code + 1) · years + year position, an intp per row; cached."""
-    key = "stats:cy"
-    if key not in dataset._cache:
+
+    def build() -> tuple[np.ndarray, int]:
         years = np.asarray(data_years(dataset), dtype=np.int64)
         year_pos = np.searchsorted(years, dataset.array("year").astype(np.int64))
         cc = dataset.column_codes("country").astype(np.intp)
-        cy = (cc + 1) * len(years) + year_pos
-        dataset._cache[key] = (cy.astype(np.intp), len(years))
-    return dataset._cache[key]
+        return ((cc + 1) * len(years) + year_pos).astype(np.intp), len(years)
+
+    return dataset.cached(("stats:cy",), build)
 
 
 def _country_year_totals(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
-    key = "stats:cy_totals"
-    if key not in dataset._cache:
+    """(respondents, Σw) per country-year code."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
         cy, ny = country_year(dataset)
         size = (len(dataset.frame["country"].cat.categories) + 1) * max(ny, 1)
         counts = np.bincount(cy, minlength=size).astype(np.float64)
         weights = np.bincount(cy, weights=dataset.array("weight").astype(np.float64), minlength=size)
-        dataset._cache[key] = (counts, weights)
-    return dataset._cache[key]
+        return counts, weights
+
+    return dataset.cached(("stats:cy_totals",), build)
 
 
 def ordered_countries(dataset: Dataset, wanted: tuple[str, ...]) -> list[str]:
@@ -92,7 +95,6 @@ def select(dataset: Dataset, query: Query) -> Selection:
     counts, totals = _country_year_totals(dataset)
     lut = np.full((len(country_cats) + 1) * max(ny, 1), -1, dtype=np.intp)
     keys: list[tuple[str, int]] = []
-    notes: list[str] = []
     pooled = query.pool != "separate" and len(countries) > 1
 
     def code(c: str, y: int) -> int:
@@ -124,17 +126,5 @@ def select(dataset: Dataset, query: Query) -> Selection:
                 factor[code(c, y)] = n_y * shares[c] / totals[code(c, y)]
         if weights is not None:
             weights = weights * factor.take(cy)
-            rule = (
-                "each country's weights rescaled to an equal share of the pooled total"
-                if query.pool == "equal"
-                else "each country's weights rescaled to its share of the adult population "
-                "(codebook adult_population)"
-            )
-            notes.append(f"Pooled {', '.join(in_data)}: {rule}, per year.")
-        else:
-            notes.append(
-                f"Pooled {', '.join(in_data)} unweighted: every respondent counts once, "
-                "so countries weigh by their sample sizes."
-            )
-    notes.append("Weighted by the survey weights." if query.weighted else "Unweighted counts.")
-    return Selection(lut, tuple(keys), weights, filter_mask(dataset, query.filters), tuple(notes))
+    return Selection(lut, tuple(keys), weights, filter_mask(dataset, query.filters),
+                     tuple(in_data) if pooled else ())

@@ -1,18 +1,16 @@
 """Weighted frequencies, crosstabs and trends over the harmonised dataset.
 
 Every table is built the same way: each selected respondent gets one flat cell number
-(country-year group × breakdown category × answer category) from the cached integer codes, and
+(country-year group × breakdown category × answer category; `barometer.stats.cells`), and
 `np.bincount` sums counts, Σw and Σw² per cell in one pass each; everything after that works on
-the small cell arrays. Respondents outside the query (other countries or years, filtered out,
-missing answer or breakdown) go to a discard cell.
+the small cell arrays. This module holds the public functions and the categorical path;
+numeric indicators are in `barometer.stats.numeric`.
 
 Percentages: `column` = within each breakdown group (default), `row` = within each answer
 category across the groups, `total` = within the country-year. Don't know / refused categories
 are left out of the base unless `include_missing`. Nets are sums of their categories
 (multiple-response: respondents choosing any of the options). Multiple-response percentages are
-of the respondents who answered the question (they may sum to more than 100). Numeric
-indicators give the weighted mean (se, CI on t with the effective df) and weighted median (the
-smallest value whose cumulative weight reaches half, numpy's `inverted_cdf`).
+of the respondents who answered the question (they may sum to more than 100).
 
 Variance, intervals and tests: see `barometer.stats.variance` and
 `barometer.stats.significance`.
@@ -23,14 +21,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
-from scipy.special import stdtrit
 
-from barometer.codebook import Category, Text
 from barometer.dataset import Dataset
-from barometer.stats.query import Query, check_category, data_years, validate_query
-from barometer.stats.result import PEARSON, RAO_SCOTT, TABLE_COLUMNS, TEST_COLUMNS, Result
-from barometer.stats.selection import POOLED, Selection, country_year, ordered_countries, select
+from barometer.stats.assemble import breakdown, make_result, sig_strings, tests_frame, tidy_frame
+from barometer.stats.cells import row_index, squared_weights, sums
+from barometer.stats.numeric import numeric_table
+from barometer.stats.query import (
+    Query,
+    check_category,
+    data_years,
+    default_category,
+    validate_query,
+)
+from barometer.stats.result import PEARSON, RAO_SCOTT, Result
+from barometer.stats.selection import Selection, country_year, ordered_countries, select
 from barometer.stats.significance import (
     column_letters,
     pairwise_higher,
@@ -53,8 +57,11 @@ def frequencies(dataset: Dataset, query: Query) -> Result:
 
 def trend(dataset: Dataset, query: Query, category: str | None = None) -> Result:
     """One answer (or net) category, or the mean of a numeric indicator, per country and year
-    (and breakdown group), lined up across waves through the codebook."""
+    (and breakdown group), lined up across waves through the codebook. Without a `category`:
+    `default_category` (the first net, else the first answer)."""
     validate_query(dataset, query)
+    if category is None:
+        category = default_category(dataset.codebook, query.indicator)
     check_category(dataset, query.indicator, category)
     result = _compute(dataset, query)
     wanted = "mean" if dataset.indicator(query.indicator).type == "numeric" else category
@@ -71,109 +78,6 @@ class _Cells:
     def __init__(self, n, w, w2, base_n, base_w, base_w2):
         self.n, self.w, self.w2 = n, w, w2
         self.base_n, self.base_w, self.base_w2 = base_n, base_w, base_w2
-
-
-def _row_index(
-    dataset: Dataset, sel: Selection, stride: int, parts, trash: int, prefix_key: str | None = None
-) -> np.ndarray:
-    """Flat cell number per row: group · stride + Σ code offsets; `trash` or more = not counted.
-
-    `parts` is a list of (codes, positions, multiplier): codes (-1 = missing) map through
-    positions (-1 = left out) to position · multiplier. The country-year code and all parts'
-    codes are combined into one mixed-radix int32 number, mapped by a single table look-up."""
-    cy, _ = country_year(dataset)
-    group = np.where(sel.group_lut >= 0, sel.group_lut * stride, trash).astype(np.intp)
-    if not parts:
-        idx = group.take(cy, mode="clip")
-    else:
-        radices = [len(positions) + 1 for _, positions, _ in parts]
-        strides = [int(np.prod(radices[i + 1 :], dtype=np.int64)) for i in range(len(parts))]
-        span = int(np.prod(radices, dtype=np.int64))
-        # the look-up table over (country-year, code_1, ..., code_m), codes shifted to start at -1
-        value = np.arange(len(group), dtype=np.int64) * span
-        target = group.astype(np.int64)
-        for (_, positions, multiplier), radix, step in zip(parts, radices, strides, strict=True):
-            codes = np.arange(-1, radix - 1)
-            offsets = np.where(codes >= 0, positions[np.maximum(codes, 0)] * multiplier, trash)
-            offsets = np.where((codes >= 0) & (positions[np.maximum(codes, 0)] < 0), trash, offsets)
-            value = (value[..., None] + codes * step).reshape(-1)
-            target = (target[..., None] + offsets).reshape(-1)
-        size = len(group) * span + span
-        lut = np.full(size, trash, dtype=np.intp)
-        lut[value % size] = target
-        if prefix_key is not None and len(parts) > 1:
-            # country-year and breakdown digits depend on the breakdown only: cached
-            key = f"stats:prefix:{prefix_key}:{span}:{strides}"
-            if key not in dataset._cache:
-                _bounded(dataset, "stats:prefix:", 5)
-                dataset._cache[key] = _mixed_radix(dataset, parts[:-1], strides[:-1], span)
-            combined = np.add(dataset._cache[key], parts[-1][0], dtype=np.int32)
-        else:
-            combined = _mixed_radix(dataset, parts, strides, span)
-        idx = lut[combined]
-    if sel.filter_mask is not None:
-        idx[~sel.filter_mask] = trash
-    return idx
-
-
-def _mixed_radix(dataset: Dataset, parts, strides, span: int) -> np.ndarray:
-    """country-year · span + Σ code · stride as int32 per row."""
-    combined = None
-    for (codes, _, _), step in zip(parts, strides, strict=True):
-        if combined is None:
-            combined = np.multiply(codes, step, dtype=np.int32)
-        elif step == 1:
-            combined += codes
-        else:
-            combined += np.multiply(codes, step, dtype=np.int32)
-    combined += country_year_scaled(dataset, span)
-    return combined
-
-
-def _bounded(dataset: Dataset, prefix: str, keep: int) -> None:
-    """Drop the oldest cached arrays under `prefix` beyond `keep - 1` (before adding one)."""
-    keys = [k for k in dataset._cache if k.startswith(prefix)]
-    for old in keys[: max(0, len(keys) - keep + 1)]:
-        dataset._cache.pop(old, None)
-
-
-def country_year_scaled(dataset: Dataset, span: int) -> np.ndarray:
-    """country-year code · span as int32 (the last few spans are cached)."""
-    key = f"stats:cy*{span}"
-    if key not in dataset._cache:
-        _bounded(dataset, "stats:cy*", 4)
-        cy, _ = country_year(dataset)
-        dataset._cache[key] = np.multiply(cy, span, dtype=np.int32)
-    return dataset._cache[key]
-
-
-def _squared_weights(dataset: Dataset, sel: Selection, query: Query) -> np.ndarray:
-    if query.pool != "separate" and sel.keys and sel.keys[0][0] == "pooled":
-        return sel.weights * sel.weights
-    key = "stats:w2"
-    if key not in dataset._cache:
-        dataset._cache[key] = sel.weights * sel.weights
-    return dataset._cache[key]
-
-
-def _sums(idx: np.ndarray, size: int, weights, weights2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Counts, Σw and Σw² per cell below `size` (indices from `size` up are discarded rows)."""
-    n = np.bincount(idx, minlength=size)[:size].astype(np.float64)
-    if weights is None:
-        return n, n, n
-    w = np.bincount(idx, weights=weights, minlength=size)[:size]
-    w2 = np.bincount(idx, weights=weights2, minlength=size)[:size]
-    return n, w, w2
-
-
-def _breakdown(dataset: Dataset, query: Query):
-    if query.by is None:
-        return [None], [], None, None
-    cats = dataset.codebook.categories_of(query.by)
-    keep = [i for i, c in enumerate(cats) if query.include_missing or c.missing is None]
-    positions = np.full(len(cats), -1)
-    positions[keep] = np.arange(len(keep))
-    return [cats[i].code for i in keep], [cats[i] for i in keep], dataset.codes(query.by), positions
 
 
 def _answer_categories(dataset: Dataset, query: Query):
@@ -216,10 +120,8 @@ def _in_play_design(dataset: Dataset, query: Query, sel: Selection) -> Design | 
         return None
     # groups whose sources name strata/PSUs use the design; the others keep Kish's formula
     named = {(s.country, s.year) for s in dataset.codebook.sources if s.strata or s.psu}
-    pooled = bool(sel.keys) and sel.keys[0][0] == POOLED
-    uses = np.array(
-        [any((c, y) in named for c in countries) if pooled else (c, y) in named for c, y in sel.keys]
-    )
+    uses = np.array([any((c, y) in named for c in countries) if sel.pooled else (c, y) in named
+                     for c, y in sel.keys])
     if not uses.any():
         return None
     lut = np.where(sel.group_lut >= 0, sel.group_lut, len(uses))
@@ -233,36 +135,36 @@ def _compute(dataset: Dataset, query: Query) -> Result:
     sel = select(dataset, query)
     design = _in_play_design(dataset, query, sel)
     if ind.type == "numeric":
-        return _numeric(dataset, query, sel, design)
+        return numeric_table(dataset, query, sel, design)
     return _categorical(dataset, query, sel, design)
 
 
 def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design | None) -> Result:
     ind = dataset.indicator(query.indicator)
     multiple = ind.type == "multiple"
-    by_codes, by_cats, by_raw, by_pos = _breakdown(dataset, query)
+    by_codes, _, by_raw, by_pos = breakdown(dataset, query)
     cats, cat_pos, nets = _answer_categories(dataset, query)
     g, b, k = len(sel.keys), len(by_codes), len(cats)
     kx = k + len(nets)
     weights = sel.weights
-    weights2 = _squared_weights(dataset, sel, query) if weights is not None else None
+    weights2 = squared_weights(dataset, sel) if weights is not None else None
     extend = _net_matrix(k, nets)
     by_part = [(by_raw, by_pos, 1 if multiple else k)] if by_raw is not None else []
 
     if not multiple:
         trash = g * b * k
         parts = [*by_part, (dataset.codes(ind.id), cat_pos, 1)]
-        idx = _row_index(dataset, sel, b * k, parts, trash, prefix_key=query.by)
-        n, w, w2 = (a.reshape(g, b, k) for a in _sums(idx, trash, weights, weights2))
+        idx = row_index(dataset, sel, b * k, parts, trash, prefix_key=query.by)
+        n, w, w2 = (a.reshape(g, b, k) for a in sums(idx, trash, weights, weights2))
         cells = _Cells(n @ extend, w @ extend, w2 @ extend, n.sum(-1), w.sum(-1), w2.sum(-1))
         rows = np.flatnonzero(idx < trash) if design is not None else None
         row_cells = idx[rows] if rows is not None else None
     else:
         chosen, answered = dataset.option_matrix(ind.id)
         trash = g * b
-        idx = _row_index(dataset, sel, b, by_part, trash)
+        idx = row_index(dataset, sel, b, by_part, trash)
         idx[~answered] = trash
-        base_n, base_w, base_w2 = (a.reshape(g, b) for a in _sums(idx, trash, weights, weights2))
+        base_n, base_w, base_w2 = (a.reshape(g, b) for a in sums(idx, trash, weights, weights2))
         rows = np.flatnonzero(idx < trash)
         picked = chosen[rows]
         if nets:
@@ -272,7 +174,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
         wv = weights[rows][ri] if weights is not None else None
         n, w, w2 = (
             a.reshape(g, b, kx)
-            for a in _sums(cell_of_choice, g * b * kx, wv, None if wv is None else wv * wv)
+            for a in sums(cell_of_choice, g * b * kx, wv, None if wv is None else wv * wv)
         )
         cells = _Cells(n, w, w2, base_n, base_w, base_w2)
         row_cells = (rows, ri, cell_of_choice, idx[rows])
@@ -282,50 +184,17 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
                                  (g, b, k, kx)) if design is not None else None
 
     table = _proportion_table(query, cells, taylor, dataset.codebook.dataset.thresholds)
-    letters = column_letters(b) if query.by is not None else []
     thresholds = dataset.codebook.dataset.thresholds
     if query.by is not None and b >= 2:
         p_col, var_col = _column_proportions(cells, taylor)
         eligible = cells.base_n >= max(thresholds.min_base, 1)
         n_eff = kish_effective_base(cells.base_w, cells.base_w2)
         higher = pairwise_higher(p_col, n_eff, var_col, eligible)
-        table["sig"] = _sig_strings(higher, letters, table["suppressed"])
+        table["sig"] = sig_strings(higher, column_letters(b), table["suppressed"])
     tests = _chi_square_tests(sel, query, cells, taylor, multiple, k) if b >= 2 else None
-
-    frame = _assemble(
-        sel, present, by_codes, cats, nets, table, query.by is not None
-    )
-    tests_frame = _tests_frame(sel, present, tests)
-    kind = "multiple" if multiple else "categorical"
-    notes = sel.notes + (_variance_note(design, query, sel.keys),)
-    return Result(
-        query=query,
-        kind=kind,
-        table=frame,
-        tests=tests_frame,
-        by_letters=dict(zip(by_codes, letters, strict=False)) if query.by is not None else {},
-        thresholds=thresholds,
-        variance="taylor" if design is not None else ("kish" if query.weighted else "srs"),
-        notes=notes,
-    )
-
-
-def _variance_note(design: Design | None, query: Query, keys=()) -> str:
-    if design is not None:
-        uses = design.uses
-        where = ""
-        if keys and not uses.all():
-            named = ", ".join(f"{c} {y}" for (c, y), u in zip(keys, uses, strict=True) if u)
-            where = f" for {named} (Kish's effective base elsewhere)"
-        return (
-            f"Standard errors by Taylor linearisation over {design.strata} strata and "
-            f"{design.psus} PSUs{where}; intervals Wilson on the design-effective base."
-        )
-    if query.weighted:
-        return (
-            "Standard errors from Kish's effective base (Σw)²/Σw²; intervals Wilson on that base."
-        )
-    return "Standard errors as for a simple random sample; intervals Wilson."
+    return make_result(dataset, query, sel, design, kind="multiple" if multiple else "categorical",
+                       table=tidy_frame(sel, present, by_codes, cats, nets, table),
+                       tests=tests_frame(sel, present, tests), by_codes=by_codes)
 
 
 def _bases(query: Query, cells: _Cells):
@@ -379,16 +248,6 @@ def _column_proportions(cells: _Cells, taylor):
     if taylor is None:
         return p, None
     return p, np.where(taylor.uses[:, None, None], taylor("column", p), np.nan)
-
-
-def _sig_strings(higher: np.ndarray, letters: list[str], suppressed: np.ndarray) -> np.ndarray:
-    """higher (G, K, B, B) -> the (G, B, K) strings of letters each cell is above."""
-    g, k, b, _ = higher.shape
-    sig = np.full((g, b, k), "", dtype=object)
-    for lo, letter in enumerate(letters):
-        above = np.transpose(higher[:, :, :, lo], (0, 2, 1))
-        sig = np.where(above, sig + letter, sig)
-    return np.where(suppressed, "", sig)
 
 
 def _categorical_taylor(design, sel, cells, rows, row_cells, multiple, extend, dims):
@@ -464,138 +323,5 @@ def _chi_square_tests(sel, query, cells, taylor, multiple, k):
         cov = np.where(taylor.uses[:, None, None], taylor.covariances(p, total), cov)
     stat, df, pval = rao_scott_many(w_tab, cov, n)
     return [(stat[i], df[i], pval[i], RAO_SCOTT) for i in range(g)]
-
-
-def _assemble(sel, present, by_codes, cats, nets, table, has_by) -> pd.DataFrame:
-    groups = np.flatnonzero(present)
-    b = len(by_codes)
-    kx = len(cats) + len(nets)
-    per_group = b * kx
-    countries = np.array([sel.keys[i][0] for i in groups], dtype=object)
-    years = np.array([sel.keys[i][1] for i in groups], dtype=np.int64)
-    cat_codes = np.array([c.code for c in cats] + [code for code, _ in nets], dtype=object)
-    is_net = np.array([False] * len(cats) + [True] * len(nets))
-    is_missing = np.array([c.missing is not None for c in cats] + [False] * len(nets))
-    ng = len(groups)
-    columns = {
-        "country": np.repeat(countries, per_group),
-        "year": np.repeat(years, per_group),
-        "by": np.tile(np.repeat(np.array(by_codes, dtype=object), kx), ng),
-        "category": np.tile(cat_codes, ng * b),
-        "is_net": np.tile(is_net, ng * b),
-        "is_missing": np.tile(is_missing, ng * b),
-    }
-    for name in TABLE_COLUMNS[6:]:
-        column = np.asarray(table[name])[groups].reshape(-1)
-        columns[name] = column.astype(np.int64) if name in ("n", "base_n") else column
-    return pd.DataFrame(columns, copy=False)
-
-
-def _tests_frame(sel, present, tests) -> pd.DataFrame:
-    if tests is None:
-        return pd.DataFrame({c: [] for c in TEST_COLUMNS}).astype(
-            {"year": np.int64, "statistic": float, "df": float, "p_value": float, "method": object}
-        )
-    groups = np.flatnonzero(present)
-    return pd.DataFrame(
-        {
-            "country": [sel.keys[i][0] for i in groups],
-            "year": np.array([sel.keys[i][1] for i in groups], dtype=np.int64),
-            "statistic": np.array([tests[i][0] for i in groups], dtype=np.float64),
-            "df": np.array([tests[i][1] for i in groups], dtype=np.float64),
-            "p_value": np.array([tests[i][2] for i in groups], dtype=np.float64),
-            "method": [tests[i][3] for i in groups],
-        },
-        copy=False,
-    )
-
-
-def _numeric(dataset: Dataset, query: Query, sel: Selection, design: Design | None) -> Result:
-    """Mean (se, t interval), median per (group, by): se² = s²_w / n_eff with
-    s²_w = n/(n-1) · Σw(x - x̄)² / Σw (Kish), or by Taylor linearisation of u = w(x - x̄)/Σw."""
-    by_codes, _, by_raw, by_pos = _breakdown(dataset, query)
-    g, b = len(sel.keys), len(by_codes)
-    trash = g * b
-    parts = [(by_raw, by_pos, 1)] if by_raw is not None else []
-    idx = _row_index(dataset, sel, b, parts, trash)
-    x = dataset.values(query.indicator)
-    idx[np.isnan(x)] = trash
-    rows = np.flatnonzero(idx < trash)
-    cell = idx[rows]
-    xv = x[rows]
-    wv = sel.weights[rows] if sel.weights is not None else np.ones(len(rows))
-    n = np.bincount(cell, minlength=trash).astype(np.float64)
-    w = np.bincount(cell, weights=wv, minlength=trash)
-    w2 = np.bincount(cell, weights=wv * wv, minlength=trash)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(cell, weights=wv * xv, minlength=trash) / w
-        resid = xv - mean[cell]
-        ss = np.bincount(cell, weights=wv * resid * resid, minlength=trash)
-        eff = kish_effective_base(w, w2)
-        var = ss / w * n / (n - 1.0) / eff
-        df = eff - 1.0
-        if design is not None:
-            safe = np.where(w > 0, w, 1.0).reshape(g, b)
-            totals = design.unit_totals(rows, cell % b, wv * resid, b) / safe[design.group_of_unit]
-            use = np.repeat(design.uses, b)
-            var = np.where(use, design.variance(totals).reshape(-1), var)
-            df = np.where(use, np.repeat(np.maximum(design.degrees_of_freedom, 1.0), b), df)
-        half = stdtrit(np.where(df >= 1, df, np.nan), 0.975) * np.sqrt(var)
-    median = _weighted_median(cell, xv, wv, w, trash)
-    thresholds = dataset.codebook.dataset.thresholds
-    suppressed = n < thresholds.min_base
-    withheld = suppressed | (n == 0)
-    se = np.sqrt(var)
-    table = {
-        "n": n,
-        "weighted": w,
-        "percent": np.where(withheld, np.nan, mean),
-        "se": np.where(withheld, np.nan, se),
-        "ci_low": np.where(withheld, np.nan, mean - half),
-        "ci_high": np.where(withheld, np.nan, mean + half),
-        "base_n": n,
-        "base_weighted": w,
-        "eff_base": eff,
-        "small": n < thresholds.small_base,
-        "suppressed": suppressed,
-        "sig": np.full(trash, "", dtype=object),
-    }
-    table = {k: np.asarray(v).reshape(g, b, 1) for k, v in table.items()}
-    letters = column_letters(b) if query.by is not None else []
-    if query.by is not None and b >= 2:
-        eligible = (n >= max(thresholds.min_base, 1)).reshape(g, b)
-        higher = pairwise_higher(
-            mean.reshape(g, b, 1), eff.reshape(g, b), (se * se).reshape(g, b, 1), eligible
-        )
-        table["sig"] = _sig_strings(higher, letters, table["suppressed"])
-    present = n.reshape(g, b).sum(axis=1) > 0
-    mean_category = [Category(code="mean", label=Text(en="Mean"))]
-    frame = _assemble(sel, present, by_codes, mean_category, [], table, query.by is not None)
-    frame["median"] = np.where(withheld, np.nan, median).reshape(g, b)[present].reshape(-1)
-    return Result(
-        query=query,
-        kind="numeric",
-        table=frame,
-        tests=_tests_frame(sel, present, None),
-        by_letters=dict(zip(by_codes, letters, strict=False)) if query.by is not None else {},
-        thresholds=thresholds,
-        variance="taylor" if design is not None else ("kish" if query.weighted else "srs"),
-        notes=sel.notes + (_variance_note(design, query, sel.keys),),
-    )
-
-
-def _weighted_median(cell, xv, wv, w, size) -> np.ndarray:
-    """Per cell, the smallest value whose cumulative weight reaches half the cell's weight."""
-    out = np.full(size, np.nan)
-    if len(cell) == 0:
-        return out
-    order = np.lexsort((xv, cell))
-    cum = np.cumsum(wv[order])
-    before = np.concatenate([[0.0], np.cumsum(w)[:-1]])
-    target = before + w / 2.0
-    pos = np.searchsorted(cum, target - 1e-9 * np.maximum(w, 1.0), side="left")
-    has = w > 0
-    out[has] = xv[order][np.minimum(pos[has], len(order) - 1)]
-    return out
 
 

@@ -69,8 +69,8 @@ def design_available(dataset: Dataset, source_codes_in_play: np.ndarray | None =
 def design_codes(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """(psu, stratum) integer ids per row; a row without a PSU is its own PSU, a row without a
     stratum is in its source's stratum. Cached on the dataset."""
-    key = "stats:design"
-    if key not in dataset._cache:
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
         frame = dataset.frame
         n = len(frame)
         if "psu" in frame.columns:
@@ -91,8 +91,9 @@ def design_codes(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
         else:
             src = np.zeros(n, dtype=np.int64)
         strata[unstratified] = len(strata_uniques) + 1 + src[unstratified]
-        dataset._cache[key] = (psu, strata)
-    return dataset._cache[key]
+        return psu, strata
+
+    return dataset.cached(("stats:design_codes",), build)
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,11 @@ class Design:
     def of_groups(cls, dataset: Dataset, group_lut: np.ndarray, cy: np.ndarray, groups: int) -> Design:
         """The design for rows whose country-year code `cy` maps through `group_lut` to a group
         (>= 0); cached per grouping."""
-        key = "stats:design:" + group_lut.tobytes().hex() + f":{groups}"
-        if key in dataset._cache:
-            return dataset._cache[key]
+        return dataset.cached(("stats:design", group_lut.tobytes(), groups),
+                              lambda: cls._build(dataset, group_lut, cy, groups), max_entries=8)
+
+    @classmethod
+    def _build(cls, dataset: Dataset, group_lut: np.ndarray, cy: np.ndarray, groups: int) -> Design:
         group_of_row = group_lut.take(cy)
         psu, strata = design_codes(dataset)
         rows = np.flatnonzero(group_of_row >= 0)
@@ -141,22 +144,8 @@ class Design:
         stratum_sizes = np.bincount(stratum_of_unit)
         stratum_starts = np.concatenate([[0], np.cumsum(stratum_sizes)[:-1]])
         group_starts = np.searchsorted(group_of_unit, np.arange(groups))
-        design = cls(
-            unit_of_row,
-            group_of_unit,
-            stratum_of_unit,
-            stratum_starts,
-            stratum_sizes,
-            group_starts,
-            groups,
-            len(first_rows),
-            len(stratum_sizes),
-        )
-        designs = [k for k in dataset._cache if k.startswith("stats:design:")]
-        for old in designs[: max(0, len(designs) - 7)]:  # keep the last few groupings
-            dataset._cache.pop(old, None)
-        dataset._cache[key] = design
-        return design
+        return cls(unit_of_row, group_of_unit, stratum_of_unit, stratum_starts, stratum_sizes,
+                   group_starts, groups, len(first_rows), len(stratum_sizes))
 
     @property
     def uses(self) -> np.ndarray:

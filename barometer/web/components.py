@@ -1,91 +1,18 @@
-"""Small layout builders shared by pages: navigation, banner, control groups, result tables."""
+"""Small layout builders shared by pages: control groups, pickers, chart toolbar, result panels
+and tables."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import parse_qs, urlencode
 
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
 
 from barometer.codebook import Codebook
-from barometer.i18n import LANGUAGE_NAMES, gettext_for
-from barometer.present.labels import synthetic_notice
+from barometer.i18n import gettext_for
 from barometer.present.tables import Section
 from barometer.textsearch import search_blob
 from barometer.web import ids
-
-PAGES = (
-    ("/", "Explore"),
-    ("/trends", "Trends"),
-    ("/compare", "Compare"),
-    ("/codebook", "Codebook"),
-    ("/about", "About"),
-)
-
-
-def page_title(path: str, lang: str) -> str:
-    _ = gettext_for(lang)
-    names = {"/": _("Explore"), "/trends": _("Trends"), "/compare": _("Compare"),
-             "/codebook": _("Codebook"), "/about": _("About")}
-    return names.get(path, _("Explore"))
-
-
-def navbar(codebook: Codebook, pathname: str, search: str, lang: str) -> dbc.Navbar:
-    """Brand, page links (keeping the indicator and language) and the language switcher."""
-    _ = gettext_for(lang)
-    carried = _carry(search, ("indicator", "lang", "country"))
-    links = [
-        dbc.NavItem(dbc.NavLink(page_title(path, lang), href=path + carried, active=pathname == path,
-                                id={"type": ids.NAV_LINK, "page": path}))
-        for path, _name in PAGES
-    ]
-    switcher = html.Nav(
-        [
-            html.Span(_("Language") + ":", className="visually-hidden"),
-            *[
-                html.A(LANGUAGE_NAMES[code], href=pathname + _with_lang(search, code),
-                       id={"type": ids.LANG_LINK, "lang": code},
-                       lang=code, className="lang-link" + (" active" if code == lang else ""),
-                       **{"aria-current": "true" if code == lang else "false"})
-                for code in LANGUAGE_NAMES
-            ],
-        ],
-        className="lang-switch",
-        id=ids.LANG_SWITCH,
-        **{"aria-label": _("Language")},
-    )
-    return dbc.Navbar(
-        dbc.Container(
-            [
-                dcc.Link(codebook.dataset.title.get(lang), href="/" + carried, className="navbar-brand"),
-                dbc.Nav(links, navbar=True, id=ids.NAV_LINKS, className="flex-row flex-wrap"),
-                switcher,
-            ],
-            fluid=True,
-        ),
-        color="dark",
-        dark=True,
-        expand=True,
-        className="mb-2",
-    )
-
-
-def demo_banner(codebook: Codebook, lang: str) -> html.Div | None:
-    """A plain statement, on every page, that the figures are synthetic demonstration data."""
-    if not codebook.dataset.synthetic:
-        return None
-    _ = gettext_for(lang)
-    return html.Div(
-        [
-            html.Strong(synthetic_notice(lang).capitalize() + ". "),
-            _("These figures come from a random model built to test this explorer; they are not "
-              "survey findings and must not be quoted as such."),
-        ],
-        id=ids.BANNER,
-        className="demo-banner",
-        role="note",
-    )
 
 
 def labelled(label: str, control, control_id: str, help_text: str = "") -> html.Div:
@@ -107,7 +34,8 @@ def labelled(label: str, control, control_id: str, help_text: str = "") -> html.
 def indicator_options(codebook: Codebook, lang: str, *, include_demographics: bool = False,
                       exclude: Sequence[str] = (), types: Sequence[str] | None = None) -> list[dict]:
     """Dropdown options grouped by topic; see `_indicator_options` (cached: options are pure)."""
-    key = (id(codebook), lang, include_demographics, tuple(exclude), tuple(types or ()) or None)
+    key = (codebook.fingerprint, lang, include_demographics, tuple(exclude),
+           tuple(types or ()) or None)
     if key not in _OPTIONS_CACHE:
         _OPTIONS_CACHE[key] = _indicator_options(codebook, lang, include_demographics, exclude, types)
     return _OPTIONS_CACHE[key]
@@ -287,15 +215,3 @@ def results_tables(sections: Sequence[Section], lang: str) -> list:
             className="table-legend",
         ))
     return out
-
-
-def _carry(search: str, keys: Sequence[str]) -> str:
-    query = parse_qs((search or "").lstrip("?"))
-    kept = [(k, query[k][-1]) for k in keys if query.get(k)]
-    return "?" + urlencode(kept, safe=",:") if kept else ""
-
-
-def _with_lang(search: str, lang: str) -> str:
-    query = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
-    query["lang"] = [lang]
-    return "?" + urlencode(query, doseq=True, safe=",:")

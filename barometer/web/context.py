@@ -1,15 +1,16 @@
-"""What every page and callback shares: the dataset, its codebook, cached views, citations."""
+"""What every page and callback shares: the dataset, its codebook, the parameter table, cached
+views, citations."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from barometer.codebook import Codebook
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
-from barometer.web.params import ViewParams, parse_params
+from barometer.params import PARAMETER_TABLE, ParamTable
 from barometer.web.views import Views
 
 
@@ -17,10 +18,11 @@ from barometer.web.views import Views
 class AppContext:
     dataset: Dataset
     views: Views
+    params: ParamTable = field(default=PARAMETER_TABLE)
 
     @classmethod
-    def for_dataset(cls, dataset: Dataset) -> AppContext:
-        return cls(dataset=dataset, views=Views(dataset))
+    def for_dataset(cls, dataset: Dataset, params: ParamTable = PARAMETER_TABLE) -> AppContext:
+        return cls(dataset=dataset, views=Views(dataset), params=params)
 
     @property
     def codebook(self) -> Codebook:
@@ -31,18 +33,15 @@ class AppContext:
         return self.views.years
 
     def view_params(self, search: str | None, lang: str | None,
-                    controls: Mapping[str, str | list[str]] | None = None) -> ViewParams:
+                    controls: Mapping[str, Sequence[str]] | None = None, view: str = "crosstab"):
         """What a page shows: its URL's view when `controls` is None (first load, back, forward,
         a shared link), else its controls' values read through the same parser as a URL. The
         language is the page's, whatever the URL says."""
-        if controls is None:
-            params = parse_params(search or "", self.codebook, self.years)
-        else:
-            query = {k: v if isinstance(v, list) else [v] for k, v in controls.items()}
-            params = parse_params(query, self.codebook, self.years)
+        query = search or "" if controls is None else {k: list(v) for k, v in controls.items()}
+        params = self.params.parse(query, self.codebook, self.years, view=view)
         return replace(params, lang=lang or params.lang)
 
-    def citation(self, params: ViewParams, url: str) -> str:
+    def citation(self, params, url: str) -> str:
         """How to cite the current view: title, data version, access date and the link."""
         _ = gettext_for(params.lang)
         info = self.codebook.dataset

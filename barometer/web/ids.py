@@ -6,12 +6,16 @@ URL = "url"
 LANG_STORE = "lang-store"
 TITLE_STORE = "title-store"
 SHELL = "shell"
-PAGE = "page"
 NAV_LINKS = "nav-links"
 BANNER = "demo-banner"
 LANG_SWITCH = "lang-switch"
 NAV_LINK = "nav"  # pattern-matching: {"type": NAV_LINK, "page": path}
 LANG_LINK = "lang-link"  # pattern-matching: {"type": LANG_LINK, "lang": code}
+
+# Each page's own URL (its dcc.Location pushes the view's query string)
+EXPLORE_URL = "explore-url"
+TRENDS_URL = "trends-url"
+COMPARE_URL = "compare-url"
 
 # Explore
 INDICATOR = "indicator"
@@ -39,6 +43,11 @@ DOWNLOAD_CSV = "download-csv"
 DOWNLOAD_XLSX = "download-xlsx"
 CITATION = "citation"
 LOADING = "loading"
+DOWNLOAD_SVG = "download-svg"
+DOWNLOAD_PNG = "download-png"
+
+# Embed
+EMBED_GRAPH = "embed-graph"
 
 # Trends and Compare: their own ids, so one page's callbacks never wait on another's components
 

@@ -1,106 +1,65 @@
 """The OpenAPI 3 document of `/api/v1` and the plain-HTML docs page rendered from it.
 
-Parameter schemas are built from the codebook and the waves in the data (enumerations of ids,
-patterns of comma-separated codes), so the document tells clients, and schemathesis, exactly
-which values are valid. The docs page uses no external assets (the CSP allows none).
+Parameters come from the parameter table (`barometer.params`): each one's schema is built by its
+kind of value from the codebook and the waves in the data (enumerations of ids, patterns of
+comma-separated codes), so the document tells clients, and schemathesis, exactly which values
+are valid. The docs page uses no external assets (the CSP allows none).
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
-from typing import Any
 
-from barometer.codebook import LANGUAGES
-from barometer.web.api import API_PREFIX, PROBLEM_MIMETYPE, PROBLEM_TYPES, problem_type
+from barometer.params import Param, ParamTable
+from barometer.params.values import SchemaContext
 from barometer.web.context import AppContext
-from barometer.web.params import (
-    MAX_FILTERS,
-    MAX_VALUE_LENGTH,
-    MISSING_MODES,
-    PERCENT_BASES,
-    POOL_MODES,
-)
+from barometer.web.problems import API_PREFIX, PROBLEM_MIMETYPE, PROBLEM_TYPES, problem_type
 
-CODE = r"[A-Za-z0-9][A-Za-z0-9_.+\-]*"
-
-
-def _alternatives(names) -> str:
-    return "(?:" + "|".join(re.escape(str(n)) for n in names) + ")"
-
-
-def _list_pattern(names) -> str:
-    one = _alternatives(names)
-    return f"^{one}(?:,{one})*$"
+TABLE_ENDPOINTS = {
+    "crosstab": ("A weighted crosstab",
+                 "Percentages of `indicator` by `by` (or overall), per country and wave, with "
+                 "column letters of significant differences in `sig`."),
+    "frequencies": ("Weighted frequencies of one indicator",
+                    "The answers to one question per country and wave (no breakdown)."),
+    "trend": ("One answer across waves",
+              "The share giving one answer (or net) in every wave, per country."),
+}
+FORMAT_HELP = "`csv` answers the tidy table of `barometer crosstab --format csv`."
 
 
 def _nullable(schema: dict) -> dict:
     return {**schema, "nullable": True}
 
 
-def _parameters(app_ctx: AppContext) -> dict[str, dict]:
-    codebook = app_ctx.codebook
-    ids = [i.id for i in codebook.indicators]
-    breakdowns = [i.id for i in codebook.indicators
-                  if i.type in ("single", "ordinal") or (i.type == "numeric" and i.bins)]
-    filterable = [i.id for i in codebook.indicators if i.type != "multiple"
-                  and (i.type != "numeric" or i.bins)]
-    countries = list(codebook.countries)
-    years = [str(y) for y in app_ctx.years]
+def parameter_object(param: Param, view: str, ctx: SchemaContext) -> dict:
+    """One OpenAPI parameter object of `param` as `view` reads it."""
+    schema = param.kind.schema(ctx)
+    default = param.default_for(view)
+    if isinstance(default, str | bool | int) and "enum" in schema:
+        schema = {**schema, "default": param.kind.encode(default)[0]}
+    description = param.help
+    stated = param.describe_default(view)
+    if stated:
+        description += f" Default: {stated}."
+    if param.presentation:
+        description += " Accepted so that explorer links work; it does not change the answer."
+    obj = {"name": param.name, "in": "query", "required": param.name == "indicator",
+           "description": description}
+    if param.repeats > 1:
+        obj.update(schema={"type": "array", "maxItems": param.repeats, "items": schema},
+                   style="form", explode=True)
+    else:
+        obj["schema"] = schema
+    return obj
 
-    def query(name: str, schema: dict, description: str, **extra: Any) -> dict:
-        return {"name": name, "in": "query", "required": False, "schema": schema,
-                "description": description, **extra}
 
-    return {
-        "indicator": query("indicator", {"type": "string", "enum": ids},
-                           "Indicator id (see /indicators).", required=True),
-        "by": query("by", {"type": "string", "enum": breakdowns},
-                    "Breakdown: another single, ordinal or banded numeric indicator."),
-        "country": query("country", {"type": "string", "pattern": _list_pattern(countries),
-                                     "maxLength": MAX_VALUE_LENGTH},
-                         "Comma-separated country codes; all countries when absent.",
-                         example=",".join(countries[:2])),
-        "year": query("year", {"type": "string", "pattern": _list_pattern(years or ["0"]),
-                               "maxLength": MAX_VALUE_LENGTH},
-                      "Comma-separated survey years; crosstab and frequencies default to the "
-                      "latest wave, trend to every wave.",
-                      example=years[-1] if years else None),
-        "filter": query("filter", {
-            "type": "array", "maxItems": MAX_FILTERS,
-            "items": {"type": "string", "maxLength": MAX_VALUE_LENGTH,
-                      "pattern": f"^{_alternatives(filterable or ['x'])}:{CODE}(?:,{CODE})*$"}},
-            "Repeatable `indicator:code,code` conditions, combined with AND.",
-            style="form", explode=True),
-        "weighted": query("weighted", {"type": "string", "enum": ["1", "0", "true", "false"],
-                                       "default": "1"}, "Apply the survey weights."),
-        "percent": query("percent", {"type": "string", "enum": list(PERCENT_BASES),
-                                     "default": "column"}, "Percentage base."),
-        "missing": query("missing", {"type": "string", "enum": list(MISSING_MODES),
-                                     "default": "hide"},
-                         "`show` keeps don't know / refused in the base."),
-        "lang": query("lang", {"type": "string", "enum": list(LANGUAGES), "default": "en"},
-                      "Language of labels."),
-        "pool": query("pool", {"type": "string", "enum": list(POOL_MODES),
-                               "default": "separate"},
-                      "Pool countries: `equal` (each country counts the same) or `population` "
-                      "(by adult population)."),
-        "trend_pool": query("pool", {"type": "string", "enum": ["separate"],
-                                     "default": "separate"},
-                            "Trends follow each country separately."),
-        "chart": query("chart", {"type": "string", "enum": ["bars", "stacked", "horizontal",
-                                                            "table"]},
-                       "Accepted so explorer links work; ignored.", deprecated=True),
-        "category": query("category", {"type": "string", "pattern": f"^{CODE}$",
-                                       "maxLength": MAX_VALUE_LENGTH},
-                          "The answer or net code the trend follows (default: the first net, "
-                          "else the first answer)."),
-        "format": query("format", {"type": "string", "enum": ["json", "csv"], "default": "json"},
-                        "`csv` answers the tidy table of `barometer crosstab --format csv`."),
-        "format_json": query("format", {"type": "string", "enum": ["json"], "default": "json"},
-                             "Only JSON."),
-    }
+def endpoint_parameters(table: ParamTable, view: str, ctx: SchemaContext) -> list[dict]:
+    """The parameters of a table endpoint: those of its view, presentation ones, `format`."""
+    shown = [p for p in table.params if p.applies_to(view) or p.presentation]
+    return [parameter_object(p, view, ctx) for p in shown] + [
+        {"name": "format", "in": "query", "required": False, "description": FORMAT_HELP,
+         "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}]
 
 
 def _schemas() -> dict[str, dict]:
@@ -176,20 +135,30 @@ def _schemas() -> dict[str, dict]:
 def build_openapi(app_ctx: AppContext) -> dict:
     """The OpenAPI 3.0 document of this server's API for its dataset."""
     info = app_ctx.codebook.dataset
-    params = _parameters(app_ctx)
+    ctx = SchemaContext(app_ctx.codebook, app_ctx.years)
+    table = app_ctx.params
     problem_400 = {"description": "A parameter is invalid (RFC 9457 problem).",
                    "content": {PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     table_ok = {"description": "The table: JSON, or CSV with `format=csv`.",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Table"}},
                             "text/csv": {"schema": {"type": "string"}}}}
-    common = [params[n] for n in ("indicator", "country", "year", "filter", "weighted",
-                                  "percent", "missing", "lang")]
-
-    def table_op(op_id: str, summary: str, description: str, extra: list[dict]) -> dict:
-        return {"get": {"operationId": op_id, "summary": summary, "description": description,
-                        "parameters": common + extra + [params["chart"], params["format"]],
-                        "responses": {"200": table_ok, "400": problem_400}}}
-
+    paths = {f"{API_PREFIX}/indicators": {"get": {
+        "operationId": "indicators",
+        "summary": "The codebook: indicators, categories, topics and availability",
+        "description": "Every indicator with its question, answer categories, nets, bands and "
+                       "the country-years where it was asked.",
+        "parameters": [parameter_object(table.by_name["lang"], "crosstab", ctx),
+                       {"name": "format", "in": "query", "required": False,
+                        "description": "Only JSON.",
+                        "schema": {"type": "string", "enum": ["json"], "default": "json"}}],
+        "responses": {"200": {"description": "The codebook.", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Indicators"}}}},
+            "400": problem_400}}}}
+    for view, (summary, description) in TABLE_ENDPOINTS.items():
+        paths[f"{API_PREFIX}/{view}"] = {"get": {
+            "operationId": view, "summary": summary, "description": description,
+            "parameters": endpoint_parameters(table, view, ctx),
+            "responses": {"200": table_ok, "400": problem_400}}}
     synthetic = (" The data are synthetic demonstration data: no figure is a finding."
                  if info.synthetic else "")
     return {
@@ -205,30 +174,7 @@ def build_openapi(app_ctx: AppContext) -> dict:
                 "codebook's minimum are suppressed (percent, se and interval null)." + synthetic),
         },
         "servers": [{"url": "/"}],
-        "paths": {
-            f"{API_PREFIX}/indicators": {"get": {
-                "operationId": "indicators",
-                "summary": "The codebook: indicators, categories, topics and availability",
-                "description": "Every indicator with its question, answer categories, nets, "
-                               "bands and the country-years where it was asked.",
-                "parameters": [params["lang"], params["format_json"]],
-                "responses": {"200": {"description": "The codebook.", "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Indicators"}}}},
-                    "400": problem_400}}},
-            f"{API_PREFIX}/crosstab": table_op(
-                "crosstab", "A weighted crosstab",
-                "Percentages of `indicator` by `by` (or overall), per country and wave, "
-                "with column letters of significant differences in `sig`.",
-                [params["by"], params["pool"]]),
-            f"{API_PREFIX}/frequencies": table_op(
-                "frequencies", "Weighted frequencies of one indicator",
-                "The answers to one question per country and wave (no breakdown).",
-                [params["pool"]]),
-            f"{API_PREFIX}/trend": table_op(
-                "trend", "One answer across waves",
-                "The share giving one answer (or net) in every wave, per country.",
-                [params["category"], params["trend_pool"]]),
-        },
+        "paths": paths,
         "components": {"schemas": _schemas()},
         "x-problem-types": {problem_type(k): v for k, v in PROBLEM_TYPES.items()},
     }

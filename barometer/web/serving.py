@@ -27,7 +27,8 @@ from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
 from barometer.i18n import choose_lang, gettext_for
-from barometer.web.api import API_PREFIX, CACHE_EXTENSION, problem_response, register_api
+from barometer.web.api import CACHE_EXTENSION, register_api
+from barometer.web.problems import API_PREFIX, problem_response
 
 log = logging.getLogger(__name__)
 

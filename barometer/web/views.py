@@ -14,12 +14,12 @@ import pandas as pd
 
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
+from barometer.params import ViewParams
 from barometer.present.figures import crosstab_figure, empty_figure, trend_figure
 from barometer.present.labels import base_note, category_labels, source_caption
 from barometer.present.tables import Section, display_tables
 from barometer.stats import QueryError, crosstab, trend
-from barometer.stats.query import data_years
-from barometer.web.params import ViewParams
+from barometer.stats.query import data_years, default_category
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ class Views:
         return self._build(params, lambda: crosstab(self.dataset, params.query()), draw)
 
     def _trends(self, params: ViewParams) -> View:
-        category = params.category or default_trend_category(self.codebook, params.indicator)
-        params = replace(params, category=category, years=())
+        category = params.category or default_category(self.codebook, params.indicator)
+        params = replace(params, category=category, by=None)
         label = category_labels(self.codebook, params.indicator, params.lang).get(category or "", "")
 
         def draw(result, note: str) -> dict:
@@ -68,7 +68,7 @@ class Views:
                                 caption=self.caption(params.lang), category_label=label)
 
         return self._build(
-            params, lambda: trend(self.dataset, params.query(by=None, pool="separate"), category), draw)
+            params, lambda: trend(self.dataset, params.query(pool="separate"), category), draw)
 
     def _compare(self, params: ViewParams) -> View:
         """Every chosen country side by side (and pooled, when asked) in one wave."""
@@ -118,15 +118,3 @@ def query_problem(exc: QueryError, lang: str) -> str:
     if allowed:
         text += " " + _("Available: {names}").format(names=", ".join(allowed))
     return text
-
-
-def default_trend_category(codebook, indicator_id: str) -> str | None:
-    """The first net (e.g. trust: full + some), else the first substantive category."""
-    ind = codebook.indicator(indicator_id)
-    if ind.type == "numeric":
-        return None
-    if ind.nets:
-        return ind.nets[0].code
-    cats = [c for c in codebook.categories_of(ind) if not c.missing]
-    return cats[0].code if cats else None
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from barometer.i18n import format_number, gettext_for
+from barometer.params import ViewParams
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams
 
 FORMULAS = (
     # (what, formula): formulas are the same in every language; only the words are translated

@@ -7,11 +7,11 @@ from dash import Input, Output, State, dcc, html
 
 from barometer.codebook import Codebook, Indicator
 from barometer.i18n import gettext_for
+from barometer.params import ViewParams
 from barometer.textsearch import matches
 from barometer.web import ids
 from barometer.web.components import searchable_texts
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams
 
 
 def indicator_card(app_ctx: AppContext, ind: Indicator, lang: str) -> html.Article:

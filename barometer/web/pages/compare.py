@@ -16,54 +16,53 @@ from barometer.web.components import (
     result_values,
 )
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams, encode_params
+from barometer.web.sync import Controls, last_of, select, switch
 
-PAGE_URL = "compare-url"
+VIEW = "compare"
+CONTROLS = Controls((
+    select("indicator", ids.COMPARE_INDICATOR),
+    last_of("year", ids.COMPARE_YEAR),
+    select("pool", ids.COMPARE_POOL),
+    switch("weighted", ids.COMPARE_WEIGHTED, "1", "0", True),
+))
 
 
-def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+def layout(app_ctx: AppContext, params) -> html.Div:
     _ = gettext_for(params.lang)
     lang = params.lang
-    year = str((params.years or app_ctx.years)[-1])
+    values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
         labelled(_("Question"), dropdown(lang, id=ids.COMPARE_INDICATOR, options=indicator_options(
-            app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
-            search_order="original"), ids.COMPARE_INDICATOR),
+            app_ctx.codebook, lang), value=values[ids.COMPARE_INDICATOR], clearable=False,
+            optionHeight=50, search_order="original"), ids.COMPARE_INDICATOR),
         labelled(_("Year"), dbc.RadioItems(
             id=ids.COMPARE_YEAR, options=[{"label": str(y), "value": str(y)} for y in app_ctx.years],
-            value=year, inline=True), ids.COMPARE_YEAR),
+            value=values[ids.COMPARE_YEAR] or str(app_ctx.years[-1]), inline=True),
+            ids.COMPARE_YEAR),
         labelled(_("Pooled figure"), dbc.RadioItems(
             id=ids.COMPARE_POOL, options=[
                 {"label": _("None"), "value": "separate"},
                 {"label": _("Each country counts equally"), "value": "equal"},
                 {"label": _("By adult population"), "value": "population"}],
-            value=params.pool), ids.COMPARE_POOL),
-        dbc.Switch(id=ids.COMPARE_WEIGHTED, label=_("Weighted"), value=params.weighted),
+            value=values[ids.COMPARE_POOL]), ids.COMPARE_POOL),
+        dbc.Switch(id=ids.COMPARE_WEIGHTED, label=_("Weighted"), value=values[ids.COMPARE_WEIGHTED]),
     ]
-    return page_with_results(PAGE_URL, controls, ids.COMPARE, lang, graph_height="480px")
+    return page_with_results(ids.COMPARE_URL, controls, ids.COMPARE, lang, graph_height="480px")
 
 
 def register(app, app_ctx: AppContext) -> None:
     @app.callback(
-        Output(PAGE_URL, "search"),
+        Output(ids.COMPARE_URL, "search"),
         *result_outputs(ids.COMPARE),
-        Input(PAGE_URL, "search"),
-        Input(ids.COMPARE_INDICATOR, "value"),
-        Input(ids.COMPARE_YEAR, "value"),
-        Input(ids.COMPARE_POOL, "value"),
-        Input(ids.COMPARE_WEIGHTED, "value"),
+        Input(ids.COMPARE_URL, "search"),
+        [Input(i, "value") for i in CONTROLS.ids],
         State(ids.LANG_STORE, "data"),
     )
-    def update_compare(search, indicator, year, pool, weighted, lang):
-        controls = None
-        if ctx.triggered_id not in (None, PAGE_URL):
-            controls = {"indicator": indicator or "", "year": year or "",
-                        "pool": pool or "separate", "weighted": "1" if weighted else "0"}
-        params = app_ctx.view_params(search, lang, controls)
+    def update_compare(search, *args):
+        *values, lang = args
+        from_url = ctx.triggered_id in (None, ids.COMPARE_URL)
+        params = app_ctx.view_params(search, lang, None if from_url else CONTROLS.query(values),
+                                     VIEW)
         view = app_ctx.views.compare(params)
-        new_search = encode_params(view.params, include=("indicator", "year", "pool", "weighted",
-                                                         "lang"))
-        return (
-            new_search if new_search != search else no_update,
-            *result_values(view),
-        )
+        new_search = app_ctx.params.encode(view.params, VIEW)
+        return (new_search if new_search != search else no_update, *result_values(view))

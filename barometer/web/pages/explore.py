@@ -1,6 +1,14 @@
-"""Explore: pick an indicator, filter, break down, and read the chart and its table."""
+"""Explore: pick an indicator, filter, break down, and read the chart and its table.
+
+The callback is thin: `explore_update` (pure, tested without a browser) turns the URL or the
+controls into every output.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
 import dash_bootstrap_components as dbc
 import flask
@@ -18,9 +26,19 @@ from barometer.web.components import (
     results_tables,
 )
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams, encode_params
+from barometer.web.sync import Controls, checklist, select, switch
 
-PAGE_URL = "explore-url"
+VIEW = "crosstab"
+CONTROLS = Controls((
+    select("indicator", ids.INDICATOR),
+    checklist("country", ids.COUNTRY),
+    checklist("year", ids.YEAR),
+    select("by", ids.BY),
+    switch("weighted", ids.WEIGHTED, "1", "0", True),
+    select("percent", ids.PERCENT),
+    switch("missing", ids.MISSING, "show", "hide", "show"),
+    select("chart", ids.CHART_TYPE),
+))
 
 
 def request_base_url() -> str:
@@ -28,35 +46,11 @@ def request_base_url() -> str:
     return flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
 
 
-def controls_from(params: ViewParams) -> dict:
-    """The value of every Explore control for a view."""
-    return {
-        ids.INDICATOR: params.indicator,
-        ids.COUNTRY: list(params.countries),
-        ids.YEAR: [str(y) for y in params.years],
-        ids.BY: params.by or "",
-        ids.WEIGHTED: params.weighted,
-        ids.PERCENT: params.percent,
-        ids.MISSING: params.missing == "show",
-        ids.CHART_TYPE: params.chart,
-    }
-
-
-def controls_query(indicator, countries, years, by, weighted, percent, missing, chart,
-                   filter_indicators, filter_values) -> dict[str, str | list[str]]:
-    """The Explore controls' values in URL vocabulary."""
-    return {
-        "indicator": indicator or "",
-        "by": by or "",
-        "country": ",".join(countries or []),
-        "year": ",".join(years or []),
-        "weighted": "1" if weighted else "0",
-        "percent": percent or "column",
-        "missing": "show" if missing else "hide",
-        "chart": chart or "bars",
-        "filter": [f"{ind}:{','.join(vals)}" for ind, vals in zip(filter_indicators, filter_values,
-                                                                   strict=False) if ind and vals],
-    }
+def filter_query(filter_indicators: Sequence, filter_values: Sequence) -> dict[str, list[str]]:
+    """The filter rows' choices in URL vocabulary (rows without an indicator or answers are
+    left out)."""
+    return {"filter": [f"{ind}:{','.join(vals)}" for ind, vals in
+                       zip(filter_indicators, filter_values, strict=False) if ind and vals]}
 
 
 def filter_row(app_ctx: AppContext, index: int, lang: str, indicator: str | None = None,
@@ -102,10 +96,10 @@ def value_options(app_ctx: AppContext, indicator: str | None, lang: str) -> list
             for c in app_ctx.codebook.categories_of(indicator)]
 
 
-def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+def layout(app_ctx: AppContext, params) -> html.Div:
     _ = gettext_for(params.lang)
     codebook, lang = app_ctx.codebook, params.lang
-    values = controls_from(params)
+    values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
         labelled(_("Question"), dropdown(lang,
             id=ids.INDICATOR, options=indicator_options(codebook, lang), value=values[ids.INDICATOR],
@@ -162,7 +156,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     ]
     return html.Div(
         [
-            dcc.Location(id=PAGE_URL, refresh="callback-nav"),
+            dcc.Location(id=ids.EXPLORE_URL, refresh="callback-nav"),
             dbc.Row([
                 dbc.Col(html.Aside(controls, className="controls", **{"aria-label": _("Controls")}),
                         md=4, lg=3),
@@ -172,7 +166,7 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     )
 
 
-def share_bar(params: ViewParams) -> html.Div:
+def share_bar(params) -> html.Div:
     _ = gettext_for(params.lang)
     return html.Div(
         [
@@ -189,9 +183,9 @@ def share_bar(params: ViewParams) -> html.Div:
                 html.Span(_("Download") + ": ", className="fw-semibold"),
                 html.A(_("Table (CSV)"), id=ids.DOWNLOAD_CSV, href="#", download="", className="me-3"),
                 html.A(_("Table (XLSX)"), id=ids.DOWNLOAD_XLSX, href="#", download="", className="me-3"),
-                html.A(_("Chart (SVG)"), id="download-svg", href="#", className="me-3",
+                html.A(_("Chart (SVG)"), id=ids.DOWNLOAD_SVG, href="#", className="me-3",
                        **{"data-format": "svg"}),
-                html.A(_("Chart (PNG)"), id="download-png", href="#", **{"data-format": "png"}),
+                html.A(_("Chart (PNG)"), id=ids.DOWNLOAD_PNG, href="#", **{"data-format": "png"}),
             ], className="mb-2"),
             html.P(id=ids.CITATION, className="citation small"),
         ],
@@ -199,14 +193,72 @@ def share_bar(params: ViewParams) -> html.Div:
     )
 
 
-def register(app, app_ctx: AppContext) -> None:
-    control_ids = [ids.INDICATOR, ids.COUNTRY, ids.YEAR, ids.BY, ids.WEIGHTED, ids.PERCENT,
-                   ids.MISSING, ids.CHART_TYPE]
-    control_props = ["value"] * len(control_ids)
+@dataclass(frozen=True)
+class ExploreUpdate:
+    """Every output of Explore's callback, in the order `outputs()` returns them."""
 
+    search: Any
+    controls: tuple
+    by_options: list
+    filter_rows: Any
+    question: str
+    figure: dict
+    graph_style: dict
+    tables: list
+    note: str
+    notices: list
+    csv_href: str
+    xlsx_href: str
+    citation: str
+
+    def outputs(self) -> tuple:
+        values = [getattr(self, f.name) for f in fields(self)]
+        return (values[0], *values[1], *values[2:])
+
+
+def explore_update(app_ctx: AppContext, *, from_url: bool, search: str | None,
+                   control_values: Sequence, filter_indicators: Sequence, filter_values: Sequence,
+                   lang: str | None, base_url: str = "") -> ExploreUpdate:
+    """What Explore shows: from its URL (first load, back, forward, a shared link) or from its
+    controls, read through the parameter table like a link."""
+    controls = None if from_url else {**CONTROLS.query(control_values),
+                                      **filter_query(filter_indicators, filter_values)}
+    params = app_ctx.view_params(search, lang, controls, VIEW)
+    new_search = app_ctx.params.encode(params, VIEW)
+    view = app_ctx.views.explore(params)
+    values = CONTROLS.values(params)
+    control_out = list(values) if from_url else [no_update] * len(values)
+    by_given = None if from_url else CONTROLS.value_of("by", control_values)
+    if by_given and by_given != (params.by or ""):  # a breakdown equal to the question is dropped
+        control_out[CONTROLS.ids.index(ids.BY)] = params.by or ""
+    shown_filters = tuple((ind, tuple(vals or ())) for ind, vals in
+                          zip(filter_indicators, filter_values, strict=False) if ind and vals)
+    # Rebuilding the rows re-fires the callback from their new inputs: only when they differ.
+    rows = ([filter_row(app_ctx, i, params.lang, ind, codes)
+             for i, (ind, codes) in enumerate(params.filters)]
+            if from_url and shown_filters != params.filters else no_update)
+    return ExploreUpdate(
+        search=new_search if new_search != search else no_update,
+        controls=tuple(control_out),
+        by_options=breakdown_options(app_ctx.codebook, params.lang, params.indicator),
+        filter_rows=rows,
+        question=view.question,
+        figure=view.figure,
+        graph_style={"display": "none"} if params.chart == "table" and view.ok
+        else {"height": "560px"},
+        tables=results_tables(view.sections, params.lang),
+        note=view.note,
+        notices=notice_alerts(view.notices),
+        csv_href="/download/table.csv" + new_search,
+        xlsx_href="/download/table.xlsx" + new_search,
+        citation=app_ctx.citation(params, base_url + "/" + new_search),
+    )
+
+
+def register(app, app_ctx: AppContext) -> None:
     @app.callback(
-        Output(PAGE_URL, "search"),
-        [Output(i, p) for i, p in zip(control_ids, control_props, strict=True)],
+        Output(ids.EXPLORE_URL, "search"),
+        [Output(i, "value") for i in CONTROLS.ids],
         Output(ids.BY, "options"),
         Output(ids.FILTER_ROWS, "children", allow_duplicate=True),
         Output(ids.INDICATOR_QUESTION, "children"),
@@ -218,54 +270,26 @@ def register(app, app_ctx: AppContext) -> None:
         Output(ids.DOWNLOAD_CSV, "href"),
         Output(ids.DOWNLOAD_XLSX, "href"),
         Output(ids.CITATION, "children"),
-        Input(PAGE_URL, "search"),
-        [Input(i, p) for i, p in zip(control_ids, control_props, strict=True)],
+        Input(ids.EXPLORE_URL, "search"),
+        [Input(i, "value") for i in CONTROLS.ids],
         Input({"type": ids.FILTER_INDICATOR, "index": ALL}, "value"),
         Input({"type": ids.FILTER_VALUES, "index": ALL}, "value"),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_explore(search, indicator, countries, years, by, weighted, percent, missing, chart,
-                       filter_indicators, filter_values, lang):
-        from_url = ctx.triggered_id in (None, PAGE_URL)
-        controls = None if from_url else controls_query(
-            indicator, countries, years, by, weighted, percent, missing, chart, filter_indicators,
-            filter_values)
-        params = app_ctx.view_params(search, lang, controls)
-        new_search = encode_params(params)
-        view = app_ctx.views.explore(params)
-        values = controls_from(params)
-        control_out = [values[i] if from_url else no_update for i in control_ids]
-        if not from_url and by and by != (params.by or ""):
-            control_out[control_ids.index(ids.BY)] = params.by or ""  # by == indicator was dropped
-        shown_filters = tuple((ind, tuple(vals or ())) for ind, vals in
-                              zip(filter_indicators, filter_values, strict=False) if ind and vals)
-        # Rebuilding the rows re-fires this callback from their new inputs: only when they differ.
-        rows = ([filter_row(app_ctx, i, params.lang, ind, codes)
-                 for i, (ind, codes) in enumerate(params.filters)]
-                if from_url and shown_filters != params.filters else no_update)
-        return (
-            new_search if new_search != search else no_update,
-            *control_out,
-            breakdown_options(app_ctx.codebook, params.lang, params.indicator),
-            rows,
-            view.question,
-            view.figure,
-            {"display": "none"} if params.chart == "table" and view.ok else {"height": "560px"},
-            results_tables(view.sections, params.lang),
-            view.note,
-            notice_alerts(view.notices),
-            "/download/table.csv" + new_search,
-            "/download/table.xlsx" + new_search,
-            app_ctx.citation(params, request_base_url() + "/" + new_search),
-        )
+    def update_explore(search, *args):
+        *control_values, filter_indicators, filter_values, lang = args
+        return explore_update(
+            app_ctx, from_url=ctx.triggered_id in (None, ids.EXPLORE_URL), search=search,
+            control_values=control_values, filter_indicators=filter_indicators,
+            filter_values=filter_values, lang=lang, base_url=request_base_url()).outputs()
 
     app.clientside_callback(
         """function(search) {
             return window.location.origin + window.location.pathname + (search || "");
         }""",
         Output(ids.PERMALINK, "value"),
-        Input(PAGE_URL, "search"),
+        Input(ids.EXPLORE_URL, "search"),
     )
 
     @app.callback(

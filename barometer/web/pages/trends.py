@@ -17,10 +17,15 @@ from barometer.web.components import (
     result_values,
 )
 from barometer.web.context import AppContext
-from barometer.web.params import ViewParams, encode_params
-from barometer.web.views import default_trend_category
+from barometer.web.sync import Controls, checklist, select, switch
 
-PAGE_URL = "trends-url"
+VIEW = "trend"
+CONTROLS = Controls((
+    select("indicator", ids.TRENDS_INDICATOR),
+    select("category", ids.TRENDS_CATEGORY),
+    checklist("country", ids.TRENDS_COUNTRY),
+    switch("weighted", ids.TRENDS_WEIGHTED, "1", "0", True),
+))
 
 
 def category_options(app_ctx: AppContext, indicator: str, lang: str) -> list[dict]:
@@ -29,50 +34,46 @@ def category_options(app_ctx: AppContext, indicator: str, lang: str) -> list[dic
     return [{"label": label, "value": code} for code, label in labels.items() if code not in missing]
 
 
-def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+def layout(app_ctx: AppContext, params) -> html.Div:
     _ = gettext_for(params.lang)
     lang = params.lang
-    category = params.category or default_trend_category(app_ctx.codebook, params.indicator)
+    values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
         labelled(_("Question"), dropdown(lang, id=ids.TRENDS_INDICATOR, options=indicator_options(
-            app_ctx.codebook, lang), value=params.indicator, clearable=False, optionHeight=50,
-            search_order="original"), ids.TRENDS_INDICATOR),
+            app_ctx.codebook, lang), value=values[ids.TRENDS_INDICATOR], clearable=False,
+            optionHeight=50, search_order="original"), ids.TRENDS_INDICATOR),
         labelled(_("Answer to follow"), dropdown(lang,
             id=ids.TRENDS_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
-            value=category, clearable=False), ids.TRENDS_CATEGORY),
+            value=values[ids.TRENDS_CATEGORY], clearable=False), ids.TRENDS_CATEGORY),
         labelled(_("Countries"), dbc.Checklist(
-            id=ids.TRENDS_COUNTRY, options=[{"label": app_ctx.codebook.country_name(c, lang), "value": c}
-                                     for c in app_ctx.codebook.countries],
-            value=list(params.countries), inline=True), ids.TRENDS_COUNTRY),
-        dbc.Switch(id=ids.TRENDS_WEIGHTED, label=_("Weighted"), value=params.weighted),
+            id=ids.TRENDS_COUNTRY, options=[{"label": app_ctx.codebook.country_name(c, lang),
+                                             "value": c} for c in app_ctx.codebook.countries],
+            value=values[ids.TRENDS_COUNTRY], inline=True), ids.TRENDS_COUNTRY),
+        dbc.Switch(id=ids.TRENDS_WEIGHTED, label=_("Weighted"), value=values[ids.TRENDS_WEIGHTED]),
     ]
-    return page_with_results(PAGE_URL, controls, ids.TRENDS, lang)
+    return page_with_results(ids.TRENDS_URL, controls, ids.TRENDS, lang)
 
 
 def register(app, app_ctx: AppContext) -> None:
     @app.callback(
-        Output(PAGE_URL, "search"),
+        Output(ids.TRENDS_URL, "search"),
         Output(ids.TRENDS_CATEGORY, "options"),
         Output(ids.TRENDS_CATEGORY, "value"),
         *result_outputs(ids.TRENDS),
-        Input(PAGE_URL, "search"),
-        Input(ids.TRENDS_INDICATOR, "value"),
-        Input(ids.TRENDS_CATEGORY, "value"),
-        Input(ids.TRENDS_COUNTRY, "value"),
-        Input(ids.TRENDS_WEIGHTED, "value"),
+        Input(ids.TRENDS_URL, "search"),
+        [Input(i, "value") for i in CONTROLS.ids],
         State(ids.LANG_STORE, "data"),
     )
-    def update_trends(search, indicator, category, countries, weighted, lang):
+    def update_trends(search, *args):
+        *values, lang = args
         controls = None
-        if ctx.triggered_id not in (None, PAGE_URL):
-            controls = {"indicator": indicator or "",
-                        # a new question starts from its own default answer
-                        "category": "" if ctx.triggered_id == ids.TRENDS_INDICATOR else category or "",
-                        "country": ",".join(countries or []), "weighted": "1" if weighted else "0"}
-        params = app_ctx.view_params(search, lang, controls)
+        if ctx.triggered_id not in (None, ids.TRENDS_URL):
+            controls = CONTROLS.query(values)
+            if ctx.triggered_id == ids.TRENDS_INDICATOR:
+                controls["category"] = []  # a new question starts from its own default answer
+        params = app_ctx.view_params(search, lang, controls, VIEW)
         view = app_ctx.views.trends(params)
-        new_search = encode_params(view.params, include=("indicator", "category", "country",
-                                                         "weighted", "lang"))
+        new_search = app_ctx.params.encode(view.params, VIEW)
         return (
             new_search if new_search != search else no_update,
             category_options(app_ctx, view.params.indicator, view.params.lang),

@@ -1,0 +1,415 @@
+"""Kinds of parameter value: how the raw strings of a query string become a value, how a value is
+written back, which values are allowed (from the codebook or the waves in the data), and how the
+OpenAPI document and the command line describe them.
+
+Each kind parses one raw string through `ParseContext.bad`, which raises `ParamError` when the
+caller is strict (the API, the command line) and otherwise records a notice and lets the
+parameter fall back to its default (a shared link that names something gone still opens).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from barometer.codebook import Codebook
+from barometer.i18n import LANGUAGES, normalise_lang
+from barometer.stats.query import breakable, closest_first, filterable
+
+MAX_VALUE_LENGTH = 200
+"""Longest raw value accepted for any parameter (a longer one is refused, never echoed whole)."""
+
+CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.+\-]*"
+
+
+class ParamError(ValueError):
+    """A query-string parameter with a value that is not allowed; the message is in the
+    language the request asked for."""
+
+    def __init__(self, param: str, value: str, allowed: Sequence[str], message: str) -> None:
+        self.param, self.value, self.allowed = param, value, list(allowed)
+        super().__init__(message)
+
+
+class Invalid(Exception):
+    """Raised by `ParseContext.bad` in lenient mode after recording the notice: the parameter
+    falls back to its default."""
+
+
+@dataclass
+class ParseContext:
+    """What parsing one parameter can see: the codebook, the waves in the data, the values
+    parsed so far (parameters are parsed in table order), and the reporter of bad values."""
+
+    codebook: Codebook
+    years: tuple[int, ...]
+    strict: bool
+    gettext: Callable[[str], str]
+    values: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def bad(self, param: str, value: str, allowed: Sequence[str] = (), detail: str = "") -> None:
+        """Report a bad value: raise `ParamError` when strict, else keep a notice (and go on)."""
+        _ = self.gettext
+        message = detail or _("{param}={value} is not allowed").format(
+            param=param, value=repr(value[:80]))
+        if allowed:
+            names = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
+            message = _("{message}; allowed: {names}").format(message=message, names=names)
+        if self.strict:
+            raise ParamError(param, value, allowed, message)
+        self.notices.append(message)
+
+    def reject(self, param: str, value: str, allowed: Sequence[str] = (), detail: str = ""):
+        """`bad`, then fall back to the default (lenient mode)."""
+        self.bad(param, value, allowed, detail)
+        raise Invalid(param)
+
+
+@dataclass(frozen=True)
+class SchemaContext:
+    """What describing a parameter can see (OpenAPI schemas, CLI help)."""
+
+    codebook: Codebook
+    years: tuple[int, ...]
+
+
+def alternatives(names: Sequence[object]) -> str:
+    """A regular expression matching exactly one of `names`."""
+    return "(?:" + "|".join(re.escape(str(n)) for n in names) + ")"
+
+
+def list_pattern(names: Sequence[object]) -> str:
+    one = alternatives(names)
+    return f"^{one}(?:,{one})*$"
+
+
+# -- the kinds --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a fixed list of words (`percent=row`). `aliases` map other accepted spellings to
+    a value (`weighted=true` -> 1)."""
+
+    choices: tuple[str, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def metavar(self) -> str:
+        return "|".join(self.choices)
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> str:
+        if raw in self.choices:
+            return raw
+        if raw in self.aliases:
+            return self.aliases[raw]
+        return ctx.reject(name, raw, self.accepted())
+
+    def encode(self, value: str) -> list[str]:
+        return [str(value)]
+
+    def echo(self, value: str) -> str:
+        return value
+
+    def accepted(self) -> list[str]:
+        return [*self.choices, *self.aliases]
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "string", "enum": self.accepted()}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return list(self.choices)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Yes or no, written 1/0 (true/false also read)."""
+
+    metavar: str = "1|0"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> bool:
+        if raw in ("1", "true"):
+            return True
+        if raw in ("0", "false"):
+            return False
+        return ctx.reject(name, raw, ["1", "0", "true", "false"])
+
+    def encode(self, value: bool) -> list[str]:
+        return ["1" if value else "0"]
+
+    def echo(self, value: bool) -> bool:
+        return value
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "string", "enum": ["1", "0", "true", "false"]}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return ["1", "0"]
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the interface; case and `_` are forgiven and `sr` means Serbian Latin."""
+
+    metavar: str = "LANG"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> str:
+        lang = normalise_lang(raw)
+        if lang == "en" and raw.lower() not in ("en",) and raw not in LANGUAGES:
+            return ctx.reject(name, raw, LANGUAGES)
+        return lang
+
+    def encode(self, value: str) -> list[str]:
+        return [value]
+
+    def echo(self, value: str) -> str:
+        return value
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "string", "enum": list(LANGUAGES)}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return list(LANGUAGES)
+
+
+@dataclass(frozen=True)
+class IndicatorId:
+    """An indicator id of the codebook."""
+
+    metavar: str = "INDICATOR"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> str:
+        ids = [i.id for i in ctx.codebook.indicators]
+        if raw not in ctx.codebook.by_id:
+            return ctx.reject(name, raw, closest_first(raw, ids))
+        return raw
+
+    def encode(self, value: str) -> list[str]:
+        return [value]
+
+    def echo(self, value: str) -> str:
+        return value
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "string", "enum": self.allowed(ctx)}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return [i.id for i in ctx.codebook.indicators]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Another indicator to break the question down by: single or ordinal, or numeric with
+    bands; never the question itself, never multiple-response."""
+
+    metavar: str = "INDICATOR"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> str:
+        _ = ctx.gettext
+        codebook, indicator = ctx.codebook, ctx.values.get("indicator")
+        ids = [i.id for i in codebook.indicators if i.id != indicator]
+        if raw not in codebook.by_id or raw == indicator:
+            return ctx.reject(name, raw, closest_first(raw, ids))
+        ind = codebook.indicator(raw)
+        if ind.type == "multiple":
+            usable = [i.id for i in codebook.indicators if breakable(i) and i.id != indicator]
+            return ctx.reject(name, raw, closest_first(raw, usable), _(
+                "{param}={value}: a multiple-response question cannot be a breakdown").format(
+                param=name, value=repr(raw)))
+        if not breakable(ind):
+            return ctx.reject(name, raw, (), _(
+                "{param}={value} is a numeric indicator without bands").format(
+                param=name, value=repr(raw)))
+        return raw
+
+    def encode(self, value: str | None) -> list[str]:
+        return [value] if value else []
+
+    def echo(self, value: str | None) -> str | None:
+        return value
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "string", "enum": self.allowed(ctx)}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return [i.id for i in ctx.codebook.indicators if breakable(i)]
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """Comma-separated codes from a list the data define (`countries` or `years`): case is
+    forgiven, repeats dropped, the result in the list's order; bad codes are reported one by one
+    (a lenient parse keeps the good ones)."""
+
+    source: str  # "countries" | "years"
+    metavar: str = "CODES"
+
+    def names(self, ctx: ParseContext | SchemaContext) -> list[str]:
+        if self.source == "countries":
+            return list(ctx.codebook.countries)
+        return [str(y) for y in ctx.years]
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> tuple:
+        allowed = self.names(ctx)
+        chosen: list[str] = []
+        for part in raw.split(","):
+            code = part.strip()
+            if not code:
+                continue
+            if code not in allowed:
+                matches = [a for a in allowed if a.lower() == code.lower()]
+                if not matches:
+                    ctx.bad(name, code, closest_first(code, allowed))
+                    continue
+                code = matches[0]
+            if code not in chosen:
+                chosen.append(code)
+        if not chosen:
+            raise Invalid(name)
+        order = {a: i for i, a in enumerate(allowed)}
+        ordered = sorted(chosen, key=order.__getitem__)
+        return tuple(int(c) for c in ordered) if self.source == "years" else tuple(ordered)
+
+    def encode(self, value: tuple) -> list[str]:
+        return [",".join(str(v) for v in value)] if value else []
+
+    def echo(self, value: tuple) -> list:
+        return list(value)
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "string", "pattern": list_pattern(self.names(ctx) or ["0"]),
+                "maxLength": MAX_VALUE_LENGTH}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return self.names(ctx)
+
+
+@dataclass(frozen=True)
+class FilterCondition:
+    """`indicator:code,code`: keep respondents who gave one of these answers (single, ordinal,
+    or the bands of a numeric indicator). `legacy_separator` is also read (the command line's old
+    `gender=female`), with a notice."""
+
+    legacy_separator: str = ""
+    metavar: str = "INDICATOR:CODE[,CODE...]"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> tuple[str, tuple[str, ...]]:
+        _ = ctx.gettext
+        indicator, sep, codes_raw = raw.partition(":")
+        if not sep and self.legacy_separator and self.legacy_separator in raw:
+            indicator, sep, codes_raw = raw.partition(self.legacy_separator)
+            ctx.notices.append(_("{param} {value}: write it as {form} (the form links use)").format(
+                param=name, value=repr(raw[:80]), form=f"{indicator}:{codes_raw}"))
+        if not sep or not indicator or not codes_raw:
+            return ctx.reject(name, raw, (), _(
+                "{param}={value} should look like indicator:code,code").format(
+                param=name, value=repr(raw[:80])))
+        codebook = ctx.codebook
+        if indicator not in codebook.by_id:
+            return ctx.reject(name, raw, closest_first(indicator, [i.id for i in codebook.indicators]),
+                              _("filter names an unknown indicator {value}").format(
+                                  value=repr(indicator[:80])))
+        ind = codebook.indicator(indicator)
+        if ind.type == "multiple":
+            return ctx.reject(name, raw, (), _(
+                "filter on {value}: multiple-response items cannot filter").format(
+                value=repr(indicator)))
+        allowed = [c.code for c in codebook.categories_of(ind)]
+        chosen: list[str] = []
+        for part in codes_raw.split(","):
+            code = part.strip()
+            if not code:
+                continue
+            if code not in allowed:
+                matches = [a for a in allowed if a.lower() == code.lower()]
+                if not matches:
+                    ctx.bad(name, code, closest_first(code, allowed))
+                    continue
+                code = matches[0]
+            if code not in chosen:
+                chosen.append(code)
+        if not chosen:
+            raise Invalid(name)
+        order = {a: i for i, a in enumerate(allowed)}
+        return indicator, tuple(sorted(chosen, key=order.__getitem__))
+
+    def encode(self, value: tuple[str, tuple[str, ...]]) -> list[str]:
+        indicator, codes = value
+        return [f"{indicator}:{','.join(codes)}"]
+
+    def echo(self, value: tuple[str, tuple[str, ...]]) -> str:
+        return self.encode(value)[0]
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        names = [i.id for i in ctx.codebook.indicators if filterable(i)] or ["x"]
+        return {"type": "string", "maxLength": MAX_VALUE_LENGTH,
+                "pattern": f"^{alternatives(names)}:{CODE_PATTERN}(?:,{CODE_PATTERN})*$"}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return [i.id for i in ctx.codebook.indicators if filterable(i)]
+
+
+@dataclass(frozen=True)
+class AnswerCategory:
+    """An answer or net code of the question being asked (the `indicator` parameter)."""
+
+    metavar: str = "CODE"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> str:
+        codes = self.codes(ctx.codebook, ctx.values.get("indicator"))
+        if raw not in codes:
+            return ctx.reject(name, raw, closest_first(raw, codes))
+        return raw
+
+    @staticmethod
+    def codes(codebook: Codebook, indicator: str | None) -> list[str]:
+        if not indicator or indicator not in codebook.by_id:
+            return []
+        ind = codebook.indicator(indicator)
+        codes = [c.code for c in codebook.categories_of(ind)] + [n.code for n in ind.nets]
+        return codes + (["mean"] if ind.type == "numeric" else [])
+
+    def encode(self, value: str | None) -> list[str]:
+        return [value] if value else []
+
+    def echo(self, value: str | None) -> str | None:
+        return value
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "string", "pattern": f"^{CODE_PATTERN}$", "maxLength": MAX_VALUE_LENGTH}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True)
+class Integer:
+    """A whole number in [low, high]."""
+
+    low: int
+    high: int
+    metavar: str = "N"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext) -> int:
+        try:
+            number = int(raw)
+        except ValueError:
+            number = None
+        if number is None or not self.low <= number <= self.high:
+            return ctx.reject(name, raw, self.allowed(ctx))
+        return number
+
+    def encode(self, value: int) -> list[str]:
+        return [str(value)]
+
+    def echo(self, value: int) -> int:
+        return value
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+    def allowed(self, ctx: SchemaContext | ParseContext) -> list[str]:
+        return [str(n) for n in range(self.low, self.high + 1)][:20]

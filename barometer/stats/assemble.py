@@ -1,0 +1,114 @@
+"""From per-cell arrays to a `Result`: the tidy table, the tests frame, the significance letters
+and the facts about the variance. Shared by the categorical and the numeric paths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from barometer.codebook import Category
+from barometer.dataset import Dataset
+from barometer.stats.query import Query
+from barometer.stats.result import TABLE_COLUMNS, TEST_COLUMNS, DesignUse, Result
+from barometer.stats.selection import Selection
+from barometer.stats.significance import column_letters
+from barometer.stats.variance import Design
+
+
+def breakdown(dataset: Dataset, query: Query):
+    """(kept codes, kept categories, codes per row, positions per code) of the breakdown; the
+    codes are [None] without one. Don't know / refused groups are kept only with
+    `include_missing`."""
+    if query.by is None:
+        return [None], [], None, None
+    cats = dataset.codebook.categories_of(query.by)
+    keep = [i for i, c in enumerate(cats) if query.include_missing or c.missing is None]
+    positions = np.full(len(cats), -1)
+    positions[keep] = np.arange(len(keep))
+    return [cats[i].code for i in keep], [cats[i] for i in keep], dataset.codes(query.by), positions
+
+
+def sig_strings(higher: np.ndarray, letters: list[str], suppressed: np.ndarray) -> np.ndarray:
+    """higher (G, K, B, B) -> the (G, B, K) strings of letters each cell is above."""
+    g, k, b, _ = higher.shape
+    sig = np.full((g, b, k), "", dtype=object)
+    for lo, letter in enumerate(letters):
+        above = np.transpose(higher[:, :, :, lo], (0, 2, 1))
+        sig = np.where(above, sig + letter, sig)
+    return np.where(suppressed, "", sig)
+
+
+def tidy_frame(sel: Selection, present: np.ndarray, by_codes: Sequence, cats: Sequence[Category],
+               nets: Sequence[tuple[str, list[int]]], table: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per (group, breakdown, category) of the groups with respondents (`present`)."""
+    groups = np.flatnonzero(present)
+    b = len(by_codes)
+    kx = len(cats) + len(nets)
+    per_group = b * kx
+    countries = np.array([sel.keys[i][0] for i in groups], dtype=object)
+    years = np.array([sel.keys[i][1] for i in groups], dtype=np.int64)
+    cat_codes = np.array([c.code for c in cats] + [code for code, _ in nets], dtype=object)
+    is_net = np.array([False] * len(cats) + [True] * len(nets))
+    is_missing = np.array([c.missing is not None for c in cats] + [False] * len(nets))
+    ng = len(groups)
+    columns = {
+        "country": np.repeat(countries, per_group),
+        "year": np.repeat(years, per_group),
+        "by": np.tile(np.repeat(np.array(by_codes, dtype=object), kx), ng),
+        "category": np.tile(cat_codes, ng * b),
+        "is_net": np.tile(is_net, ng * b),
+        "is_missing": np.tile(is_missing, ng * b),
+    }
+    for name in TABLE_COLUMNS[6:]:
+        column = np.asarray(table[name])[groups].reshape(-1)
+        columns[name] = column.astype(np.int64) if name in ("n", "base_n") else column
+    return pd.DataFrame(columns, copy=False)
+
+
+def tests_frame(sel: Selection, present: np.ndarray, tests) -> pd.DataFrame:
+    """One row per group with respondents: the table's chi-square test (empty without tests)."""
+    if tests is None:
+        return pd.DataFrame({c: [] for c in TEST_COLUMNS}).astype(
+            {"year": np.int64, "statistic": float, "df": float, "p_value": float, "method": object}
+        )
+    groups = np.flatnonzero(present)
+    return pd.DataFrame(
+        {
+            "country": [sel.keys[i][0] for i in groups],
+            "year": np.array([sel.keys[i][1] for i in groups], dtype=np.int64),
+            "statistic": np.array([tests[i][0] for i in groups], dtype=np.float64),
+            "df": np.array([tests[i][1] for i in groups], dtype=np.float64),
+            "p_value": np.array([tests[i][2] for i in groups], dtype=np.float64),
+            "method": [tests[i][3] for i in groups],
+        },
+        copy=False,
+    )
+
+
+def design_use(design: Design | None, keys: Sequence[tuple[str, int]]) -> DesignUse | None:
+    """The facts of a design for the result: its strata and PSUs and the groups using it."""
+    if design is None:
+        return None
+    uses = design.uses
+    groups = tuple((c, int(y)) for (c, y), used in zip(keys, uses, strict=True) if used)
+    return DesignUse(strata=int(design.strata), psus=int(design.psus), groups=groups,
+                     partial=not bool(uses.all()))
+
+
+def make_result(dataset: Dataset, query: Query, sel: Selection, design: Design | None, *, kind,
+                table: pd.DataFrame, tests: pd.DataFrame, by_codes: Sequence) -> Result:
+    """The `Result` of a computed table, with its letters and the facts of how it was made."""
+    letters = column_letters(len(by_codes)) if query.by is not None else []
+    return Result(
+        query=query,
+        kind=kind,
+        table=table,
+        tests=tests,
+        by_letters=dict(zip(by_codes, letters, strict=False)) if query.by is not None else {},
+        thresholds=dataset.codebook.dataset.thresholds,
+        variance="taylor" if design is not None else ("kish" if query.weighted else "srs"),
+        design=design_use(design, sel.keys),
+        pooled=sel.pooled,
+    )
