@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from barometer.codebook import Codebook
+from barometer.codebook_yaml import codebook_yaml, write_codebook
 from barometer.dataset import BASE_COLUMNS
 from barometer.ingest.errors import IngestError
 from barometer.ingest.labels import label_kind
@@ -561,53 +560,6 @@ def _merge_items(drafts: list[_FileDraft]) -> list[dict[str, Any]]:
             ind["categories"] = []
         out.append(ind)
     return out
-
-
-# -- YAML ------------------------------------------------------------------------------------------
-
-
-def _plain_data(value: Any) -> Any:
-    """model_dump output -> YAML-safe data: tuples as lists, numpy scalars as Python, one-language
-    texts as plain strings."""
-    if isinstance(value, dict):
-        if set(value) == {"en"}:
-            return value["en"]
-        return {_plain_data(k) if not isinstance(k, str) else k: _plain_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain_data(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _relative_if_inside(file: Path, folder: Path) -> str:
-    """`file` relative to `folder` when it lies inside it (the usual data/ layout), else absolute."""
-    file, folder = file.resolve(), folder.resolve()
-    return file.relative_to(folder).as_posix() if file.is_relative_to(folder) else str(file)
-
-
-def codebook_yaml(codebook: Codebook, notes: Sequence[str] = (), *, relative_to: Path | None = None) -> str:
-    """The codebook as YAML that `load_codebook` reads back unchanged; notes become comments.
-    Source file paths are written relative to `relative_to` (the YAML's folder) when given."""
-    if relative_to is not None:
-        sources = tuple(
-            s.model_copy(update={"file": _relative_if_inside(Path(s.file), Path(relative_to))})
-            for s in codebook.sources
-        )
-        codebook = codebook.model_copy(update={"sources": sources})
-    data = _plain_data(codebook.model_dump(mode="python", by_alias=True, exclude_defaults=True))
-    header = ["# Drafted by `barometer codebook init`. Check these guesses, then edit freely:"]
-    header += [f"# - {' '.join(n.split())}" for n in notes] or ["# (nothing to report)"]
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
-    return "\n".join(header) + "\n" + body
-
-
-def write_codebook(codebook: Codebook, path: Path, notes: Sequence[str] = ()) -> Path:
-    """Write `codebook` as YAML to `path` (source files relative to its folder)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(codebook_yaml(codebook, notes, relative_to=path.resolve().parent), encoding="utf-8")
-    return path
 
 
 __all__ = ["codebook_yaml", "draft_codebook", "snake_id", "write_codebook"]
