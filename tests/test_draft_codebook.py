@@ -195,12 +195,12 @@ def test_stata_tagged_missings(tmp_path):
     pyreadstat.write_dta(frame, path, variable_value_labels={"score": {1: "Low", 2: "Mid", 3: "High"}})
     # write_dta cannot write tagged missings; check the reader-level mapping on a frame that has
     # them, as pyreadstat returns them (the tag letter as a string in an object column)
-    from barometer.ingest.build import _classify, _KeyTable
+    from barometer.ingest.codes import KeyTable, classify
     from barometer.ingest.readers import FileMeta
 
     series = pd.Series([1.0, "a", 2.0, "z", None], dtype=object, name="x")
     meta = FileMeta(columns=("x",), n_rows=5, missing_values={"x": ("a", "z")})
-    result = _classify(series, _KeyTable.of([(1, 0), (2, 1), ("a", 2)]), missing=_KeyTable.of([]), meta=meta, variable="x")
+    result = classify(series, KeyTable.of([(1, 0), (2, 1), ("a", 2)]), missing=KeyTable.of([]), meta=meta, variable="x")
     assert result.codes.tolist() == [0, 2, 1, -1, -1]
     assert result.declared_unmapped == [("z", 1)] and not result.unmapped
     book, _ = draft_codebook([path])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,15 @@ import pandas as pd
 
 from barometer.codebook import Codebook, Indicator, Source, SourceMap
 from barometer.dataset import Dataset, option_column
+from barometer.ingest.codes import (
+    KeyTable,
+    classify,
+    counted,
+    format_code,
+    is_blank,
+    numeric_values,
+    plain_code,
+)
 from barometer.ingest.errors import (
     BadCountryYearError,
     BadWeightError,
@@ -32,116 +41,8 @@ from barometer.ingest.errors import (
     UnmappedCodeError,
 )
 from barometer.ingest.hashing import dataset_version, source_hashes
-from barometer.ingest.readers import FileMeta, as_number, read_survey
+from barometer.ingest.readers import FileMeta, read_survey
 from barometer.ingest.report import FileReport, IngestReport
-
-MAX_LISTED = 8
-"""At most this many offending codes are spelled out in one message."""
-
-
-# -- value look-ups --------------------------------------------------------------------------------
-
-
-def format_code(value: Any) -> str:
-    """A source code as a person would write it: 8 not 8.0, strings quoted."""
-    if isinstance(value, str):
-        return repr(value)
-    number = as_number(value)
-    if number is not None and number.is_integer():
-        return str(int(number))
-    return str(value)
-
-
-def _plain(value: Any) -> str:
-    number = as_number(value) if not isinstance(value, str) else None
-    if number is not None and number.is_integer():
-        return str(int(number))
-    return str(value).strip()
-
-
-@dataclass(frozen=True)
-class _KeyTable:
-    """Source codes as written in the codebook, matched against numbers and strings alike."""
-
-    numbers: Mapping[float, Any]
-    strings: Mapping[str, Any]
-
-    @classmethod
-    def of(cls, pairs: Iterable[tuple[Any, Any]]) -> _KeyTable:
-        numbers: dict[float, Any] = {}
-        strings: dict[str, Any] = {}
-        for key, target in pairs:
-            number = as_number(key)
-            if number is not None:
-                numbers.setdefault(number, target)
-            strings.setdefault(_plain(key), target)
-        return cls(numbers, strings)
-
-    def get(self, value: Any) -> Any:
-        if isinstance(value, str):
-            hit = self.strings.get(value.strip())
-            if hit is not None:
-                return hit
-        number = as_number(value)
-        if number is not None and number in self.numbers:
-            return self.numbers[number]
-        return self.strings.get(_plain(value))
-
-
-def _is_blank(value: Any) -> bool:
-    return isinstance(value, str) and not value.strip()
-
-
-def _counted(pairs: list[tuple[Any, int]]) -> str:
-    shown = ", ".join(f"{format_code(v)} ({n} row{'s' if n != 1 else ''})" for v, n in pairs[:MAX_LISTED])
-    more = len(pairs) - MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
-
-
-@dataclass(frozen=True)
-class _Classified:
-    """Per-row look-up result: `codes` (-1 = missing), plus what could not be placed."""
-
-    codes: np.ndarray
-    unmapped: list[tuple[Any, int]]
-    declared_unmapped: list[tuple[Any, int]]
-
-
-def _classify(
-    series: pd.Series,
-    table: _KeyTable,
-    *,
-    missing: _KeyTable,
-    meta: FileMeta,
-    variable: str,
-    unknown: int | None = None,
-) -> _Classified:
-    """Look every distinct value up in `table` (-> int); missing codes, declared user-missing
-    values, blanks and NaN become -1; other values are `unknown` if given, else reported."""
-    factor, uniques = pd.factorize(series, use_na_sentinel=True)
-    uniques = list(uniques)
-    lut = np.full(len(uniques) + 1, -1, dtype=np.int16)  # lut[-1] serves the NaN sentinel
-    counts = np.bincount(factor[factor >= 0], minlength=len(uniques))
-    declared = meta.declared_missing(variable, uniques)
-    unmapped: list[tuple[Any, int]] = []
-    declared_unmapped: list[tuple[Any, int]] = []
-    for i, value in enumerate(uniques):
-        if _is_blank(value):
-            continue
-        target = table.get(value)
-        if target is not None:
-            lut[i] = target
-        elif missing.get(value) is not None:
-            continue
-        elif declared[i]:
-            declared_unmapped.append((value, int(counts[i])))
-        elif unknown is not None:
-            lut[i] = unknown
-        else:
-            unmapped.append((value, int(counts[i])))
-    key = lambda pair: (as_number(pair[0]) is None, as_number(pair[0]) or 0, str(pair[0]))  # noqa: E731
-    return _Classified(lut[factor], sorted(unmapped, key=key), sorted(declared_unmapped, key=key))
-
 
 # -- one source ------------------------------------------------------------------------------------
 
@@ -274,7 +175,7 @@ def _harmonise_source(
 def _prefixed(series: pd.Series, source: Source, meta: FileMeta) -> np.ndarray:
     factor, uniques = pd.factorize(series, use_na_sentinel=True)
     lut = np.array(
-        [None if _is_blank(u) else f"{source.id}:{_plain(u)}" for u in uniques] + [None], dtype=object
+        [None if is_blank(u) else f"{source.id}:{plain_code(u)}" for u in uniques] + [None], dtype=object
     )
     return lut[factor]
 
@@ -291,51 +192,25 @@ def _harmonise_categorical(
     warnings: list[str],
 ) -> None:
     positions = {c.code: i for i, c in enumerate(codebook.categories_of(ind))}
-    table = _KeyTable.of((k, positions[v]) for k, v in codebook.codemap(smap).items() if v in positions)
-    result = _classify(
-        series, table, missing=_KeyTable.of((k, True) for k in smap.missing_codes), meta=meta,
+    table = KeyTable.of((k, positions[v]) for k, v in codebook.codemap(smap).items() if v in positions)
+    result = classify(
+        series, table, missing=KeyTable.of((k, True) for k in smap.missing_codes), meta=meta,
         variable=series.name,
     )
     if result.unmapped:
         errors.append(
             UnmappedCodeError(
                 f"{path}: variable {series.name} (indicator {ind.id}) has codes the codebook does "
-                f"not map: {_counted(result.unmapped)}; expected one of "
+                f"not map: {counted(result.unmapped)}; expected one of "
                 f"{sorted(map(format_code, codebook.codemap(smap)))} or a missing code"
             )
         )
     if result.declared_unmapped:
         warnings.append(
             f"{path.name}: variable {series.name} (indicator {ind.id}): declared user-missing "
-            f"codes not in the codebook, read as missing: {_counted(result.declared_unmapped)}"
+            f"codes not in the codebook, read as missing: {counted(result.declared_unmapped)}"
         )
     out.categorical[ind.id] = result.codes
-
-
-def _numeric_values(series: pd.Series, smap: SourceMap, meta: FileMeta) -> tuple[np.ndarray, list[tuple[Any, int]]]:
-    """float64 values with missing codes, declared user-missing values and blanks as NaN; also
-    the non-numeric strings that are none of those (with counts)."""
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-    missing = [as_number(c) for c in smap.missing_codes]
-    missing = [m for m in missing if m is not None]
-    if missing:
-        values[np.isin(values, missing)] = np.nan
-    for lo, hi in meta.missing_ranges.get(series.name, ()):
-        if isinstance(lo, float) and isinstance(hi, float):
-            values[(values >= lo) & (values <= hi)] = np.nan
-    discrete = [as_number(v) for v in meta.missing_values.get(series.name, ())]
-    discrete = [d for d in discrete if d is not None]
-    if discrete:
-        values[np.isin(values, discrete)] = np.nan
-    bad: list[tuple[Any, int]] = []
-    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        odd = series[np.isnan(values) & series.notna().to_numpy()]
-        if len(odd):
-            declared = set(meta.missing_values.get(series.name, ())) | {_plain(c) for c in smap.missing_codes}
-            for value, count in odd.value_counts().items():
-                if not _is_blank(value) and value not in declared and _plain(value) not in declared:
-                    bad.append((value, int(count)))
-    return values, bad
 
 
 def _harmonise_numeric(
@@ -347,12 +222,12 @@ def _harmonise_numeric(
     out: _Harmonised,
     errors: list[IngestError],
 ) -> None:
-    values, bad = _numeric_values(series, smap, meta)
+    values, bad = numeric_values(series, smap.missing_codes, meta)
     if bad:
         errors.append(
             UnmappedCodeError(
                 f"{path}: variable {series.name} (numeric indicator {ind.id}) has values that are "
-                f"not numbers: {_counted(bad)}"
+                f"not numbers: {counted(bad)}"
             )
         )
     out.numeric[ind.id] = values
@@ -371,12 +246,12 @@ def _harmonise_options(
 ) -> None:
     """Each option variable -> 1 chosen / 0 not chosen / -1 missing; a respondent with every
     option missing did not answer (NA everywhere), otherwise missing options count as not chosen."""
-    chosen_table = _KeyTable.of([(smap.selected, 1)])
-    missing = _KeyTable.of((k, True) for k in smap.missing_codes)
+    chosen_table = KeyTable.of([(smap.selected, 1)])
+    missing = KeyTable.of((k, True) for k in smap.missing_codes)
     states: dict[str, np.ndarray] = {}
     for option, var in (smap.variables or {}).items():
         series = col(var)
-        result = _classify(series, chosen_table, missing=missing, meta=meta, variable=series.name, unknown=0)
+        result = classify(series, chosen_table, missing=missing, meta=meta, variable=series.name, unknown=0)
         states[option] = result.codes
     answered = np.zeros(out.n, dtype=bool)
     for codes in states.values():
@@ -400,7 +275,7 @@ def _binned(codebook: Codebook, ind: Indicator, values: np.ndarray) -> np.ndarra
 def _check_weights(
     series: pd.Series, source: Source, meta: FileMeta, path: Path, out: _Harmonised, errors: list[IngestError]
 ) -> None:
-    values, _ = _numeric_values(series, SourceMap(variable=series.name), meta)
+    values, _ = numeric_values(series, (), meta)
     missing = np.isnan(values)
     nonpositive = values <= 0
     if missing.any() or nonpositive.any():
@@ -411,7 +286,7 @@ def _check_weights(
             odd = pd.Series(values[nonpositive]).value_counts().sort_index()
             parts.append(
                 f"{int(nonpositive.sum())} not positive: "
-                + _counted([(v, int(c)) for v, c in odd.items()])
+                + counted([(v, int(c)) for v, c in odd.items()])
             )
         errors.append(
             BadWeightError(
@@ -423,14 +298,14 @@ def _check_weights(
 
 
 def _check_ids(series: pd.Series, source: Source, path: Path, out: _Harmonised, errors: list[IngestError]) -> None:
-    present = series.notna().to_numpy() & ~series.map(_is_blank).to_numpy(dtype=bool)
+    present = series.notna().to_numpy() & ~series.map(is_blank).to_numpy(dtype=bool)
     repeated = series.duplicated(keep=False).to_numpy() & present
     if repeated.any():
         counts = series[repeated].value_counts()
         errors.append(
             DuplicateIdError(
                 f"{path}: respondent id variable {series.name}: {len(counts)} id(s) used more than "
-                f"once: {_counted([(v, int(c)) for v, c in counts.items()])}; all "
+                f"once: {counted([(v, int(c)) for v, c in counts.items()])}; all "
                 f"{int(repeated.sum())} rows with a repeated id are rejected"
             )
         )
@@ -460,8 +335,8 @@ def _per_row_country(
             hit = codes.index(str(label).strip())
         if hit is not None:
             pairs.insert(0, (value, hit))
-    result = _classify(
-        series, _KeyTable.of(pairs), missing=_KeyTable.of([]), meta=meta, variable=series.name
+    result = classify(
+        series, KeyTable.of(pairs), missing=KeyTable.of([]), meta=meta, variable=series.name
     )
     unplaced = result.codes < 0
     if unplaced.any():
@@ -469,7 +344,7 @@ def _per_row_country(
         errors.append(
             BadCountryYearError(
                 f"{path}: country variable {series.name}: {int(unplaced.sum())} row(s) with no "
-                f"country the codebook knows ({_counted(listed) or 'missing'}); expected codes or "
+                f"country the codebook knows ({counted(listed) or 'missing'}); expected codes or "
                 f"names of {codes}; those rows are rejected"
             )
         )
@@ -485,7 +360,7 @@ def _per_row_year(series: pd.Series, source: Source, path: Path, out: _Harmonise
         errors.append(
             BadCountryYearError(
                 f"{path}: year variable {series.name}: {int(bad.sum())} row(s) without a year "
-                f"between 1900 and 2200: {_counted([(v, int(c)) for v, c in odd.items()])}; those "
+                f"between 1900 and 2200: {counted([(v, int(c)) for v, c in odd.items()])}; those "
                 f"rows are rejected"
             )
         )

@@ -26,9 +26,10 @@ from pydantic import ValidationError
 from barometer.codebook import Codebook
 from barometer.codebook_yaml import codebook_yaml, write_codebook
 from barometer.dataset import BASE_COLUMNS
+from barometer.ingest.codes import as_number, code_order, codebook_key, is_blank
 from barometer.ingest.errors import IngestError
 from barometer.ingest.labels import label_kind
-from barometer.ingest.readers import FileMeta, as_number, read_survey
+from barometer.ingest.readers import FileMeta, read_survey
 
 PLACEHOLDER_COUNTRY = "ALL"
 PLACEHOLDER_YEAR = 1900
@@ -97,14 +98,6 @@ def _code_of(value: Any, taken: set[str]) -> str:
     return unique
 
 
-def _key(value: Any) -> int | float | str:
-    """A codebook key for a source value (plain Python int/float/str)."""
-    if isinstance(value, str):
-        return value
-    number = float(value)
-    return int(number) if number.is_integer() else number
-
-
 def _is_date(meta: FileMeta, var: str) -> bool:
     fmt = str(meta.formats.get(var, "")).upper()
     return any(fmt.startswith(prefix) for prefix in _DATE_FORMATS)
@@ -149,7 +142,7 @@ def _numeric_series(series: pd.Series, meta: FileMeta) -> tuple[pd.Series, bool]
         return series.astype(float), True
     values = pd.to_numeric(series, errors="coerce")
     odd = series[values.isna() & series.notna()]
-    odd = odd[~odd.map(lambda v: isinstance(v, str) and not v.strip())]
+    odd = odd[~odd.map(is_blank)]
     declared = set(meta.missing_values.get(series.name, ()))
     numeric = values.notna().any() and all(v in declared for v in odd.unique())
     return values, bool(numeric)
@@ -215,14 +208,14 @@ def _country_values(frame: pd.DataFrame, meta: FileMeta, col: str) -> list[tuple
     """(value, name) of each country present, names from value labels or the values themselves."""
     labels = meta.value_labels.get(col, {})
     series = frame[col]
-    present = [v for v in pd.unique(series.dropna()) if not (isinstance(v, str) and not v.strip())]
-    present.sort(key=lambda v: (as_number(v) is None, as_number(v) or 0, str(v)))
+    present = [v for v in pd.unique(series.dropna()) if not is_blank(v)]
+    present.sort(key=code_order)
     out = []
     for value in present:
         label = labels.get(value)
         if label is None and as_number(value) is not None:
             label = next((lab for k, lab in labels.items() if as_number(k) == as_number(value)), None)
-        out.append((value, str(label) if label else str(_key(value) if not isinstance(value, str) else value)))
+        out.append((value, str(label) if label else str(codebook_key(value))))
     return out
 
 
@@ -305,13 +298,13 @@ def _draft_items(frame: pd.DataFrame, meta: FileMeta, roles: set[str], notes: li
             v: (_code_of(v.lower(), codes), meta.variable_labels.get(v) or v) for v in members
         }
         missing = sorted(
-            {_key(k) for v in members for k, lab in meta.value_labels.get(v, {}).items() if label_kind(lab)},
+            {codebook_key(k) for v in members for k, lab in meta.value_labels.get(v, {}).items() if label_kind(lab)},
             key=str,
         )
         counted = mr.get("counted_value")
         items.append(
             _Item(set_name, "multiple", mr.get("label") or set_name, options=options,
-                  selected=_key(counted) if counted is not None else 1, missing_codes=missing)
+                  selected=codebook_key(counted) if counted is not None else 1, missing_codes=missing)
         )
         in_sets.update(members)
         notes.append(f"{name}: multiple-response set {set_name} ({len(members)} options) -> one multiple indicator")
@@ -328,7 +321,7 @@ def _draft_items(frame: pd.DataFrame, meta: FileMeta, roles: set[str], notes: li
             skipped[why].append(col)
             continue
         from_labels = [
-            f"{_key(v) if not isinstance(v, str) else v!r} = {item.labels.get(v)}"
+            f"{codebook_key(v)!r} = {item.labels.get(v)}"
             for v, kind in item.missing_kind.items() if v not in _declared(meta, col, [v])
         ]
         if from_labels:
@@ -360,7 +353,7 @@ def _draft_variable(series: pd.Series, meta: FileMeta) -> tuple[_Item | None, st
     labels = dict(meta.value_labels.get(col, {}))
     question = str(meta.variable_labels.get(col) or col)
     values, numeric = _numeric_series(series, meta)
-    present = [v for v in pd.unique(series.dropna()) if not (isinstance(v, str) and not v.strip())]
+    present = [v for v in pd.unique(series.dropna()) if not is_blank(v)]
     if not present:
         return None, "empty"
     declared = _declared(meta, col, present + list(labels))
@@ -377,7 +370,7 @@ def _draft_variable(series: pd.Series, meta: FileMeta) -> tuple[_Item | None, st
         labelled_numbers = {as_number(k) for k in labels}
         unlabelled = [v for v in present if as_number(v) not in labelled_numbers and v not in declared]
         if not substantive or (len(unlabelled) > NUMERIC_UNLABELLED and len(unlabelled) > len(substantive)):
-            missing = sorted({_key(v) for v in special if not isinstance(v, str)}, key=_sort_key)
+            missing = sorted({codebook_key(v) for v in special if not isinstance(v, str)}, key=_sort_key)
             return _Item(col, "numeric", question, missing_codes=missing), ""
     elif not labels:
         text = series[series.notna()].astype(str)
@@ -390,9 +383,9 @@ def _draft_variable(series: pd.Series, meta: FileMeta) -> tuple[_Item | None, st
             continue  # same code, e.g. 1 (int label) and 1.0 (float value)
         kind = special.get(value)
         if kind == "na":
-            item.missing_codes.append(_key(value))
+            item.missing_codes.append(codebook_key(value))
             continue
-        item.labels[value] = str(labels.get(value, _key(value) if not isinstance(value, str) else value))
+        item.labels[value] = str(labels.get(value, codebook_key(value)))
         if kind is not None:
             item.missing_kind[value] = kind
     if not item.labels:
@@ -536,7 +529,7 @@ def _merge_items(drafts: list[_FileDraft]) -> list[dict[str, Any]]:
             else:
                 codes = {}
                 for value, label in item.labels.items():
-                    vkey = _key(value)
+                    vkey = codebook_key(value)
                     code = value_code[key].get(vkey)
                     if code is None:
                         code = _code_of(value, cat_taken[key])

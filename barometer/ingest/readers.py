@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
+from barometer.ingest.codes import as_number
 from barometer.ingest.errors import UnreadableFileError
 
 READABLE_SUFFIXES = (".sav", ".zsav", ".por", ".dta", ".csv")
@@ -60,20 +61,6 @@ class FileMeta:
             elif isinstance(value, str):
                 flags[i] = any(lo == value for lo, _ in ranges)
         return flags
-
-
-def as_number(value: Any) -> float | None:
-    """A float for a numeric value or numeric-looking string, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _reader(path: Path):
