@@ -24,6 +24,7 @@ from barometer.codebook import Codebook, Indicator, Source, SourceMap
 from barometer.dataset import Dataset, option_column
 from barometer.ingest.codes import (
     KeyTable,
+    as_number,
     classify,
     counted,
     format_code,
@@ -208,7 +209,9 @@ def _harmonise_numeric(ctx: SourceContext, ind: Indicator, smap: SourceMap) -> N
 
 def _harmonise_options(ctx: SourceContext, ind: Indicator, smap: SourceMap) -> None:
     """Each option variable -> 1 chosen / 0 not chosen / -1 missing; a respondent with every
-    option missing did not answer (NA everywhere), otherwise missing options count as not chosen."""
+    option missing did not answer (NA everywhere), otherwise missing options count as not chosen.
+    Any value but the selected code and missing ones counts as not chosen (0/1 or 1/2 coding);
+    values other than 0 are reported as a warning."""
     out = ctx.harmonised
     chosen_table = KeyTable.of([(smap.selected, 1)])
     missing = KeyTable.of((k, True) for k in smap.missing_codes)
@@ -217,6 +220,13 @@ def _harmonise_options(ctx: SourceContext, ind: Indicator, smap: SourceMap) -> N
         series = ctx.column(var)
         result = classify(series, chosen_table, missing=missing, meta=ctx.meta, variable=series.name, unknown=0)
         states[option] = result.codes
+        unusual = [(value, rows) for value, rows in result.unmapped if as_number(value) != 0]
+        if unusual:
+            ctx.warnings.append(
+                f"{ctx.path.name}: variable {series.name} (indicator {ind.id}, option {option}): "
+                f"values other than the selected code {format_code(smap.selected)}, 0 and missing "
+                f"codes, counted as not chosen: {counted(unusual)}"
+            )
     answered = np.zeros(out.n, dtype=bool)
     for codes in states.values():
         answered |= codes >= 0
