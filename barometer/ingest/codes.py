@@ -178,3 +178,15 @@ def numeric_values(
                 if not is_blank(value) and value not in declared and plain_code(value) not in declared:
                     bad.append((value, int(count)))
     return values, bad
+
+
+def numeric_column(series: pd.Series, meta: FileMeta) -> tuple[pd.Series, bool]:
+    """The column as floats, and whether it is numeric (strings only as declared missings)."""
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return series.astype(float), True
+    values = pd.to_numeric(series, errors="coerce")
+    odd = series[values.isna() & series.notna()]
+    odd = odd[~odd.map(is_blank)]
+    declared = set(meta.missing_values.get(series.name, ()))
+    numeric = values.notna().any() and all(v in declared for v in odd.unique())
+    return values, bool(numeric)
