@@ -22,6 +22,8 @@ from barometer.ingest import (
     write_codebook,
 )
 from barometer.ingest.labels import label_kind
+from barometer.ingest.naming import ascii_text, category_code, country_code, snake_id
+from barometer.textsearch import fold
 
 N = 120
 
@@ -205,6 +207,58 @@ def test_stata_tagged_missings(tmp_path):
     assert result.declared_unmapped == [("z", 1)] and not result.unmapped
     book, _ = draft_codebook([path])
     assert [c.label.en for c in book.indicator("score").categories] == ["Low", "Mid", "High"]
+
+
+def test_cyrillic_and_dj_give_readable_ids_and_codes(tmp_path):
+    """Names, labels and values in Serbian Cyrillic or with đ are folded like search folds them
+    (transliterated, đ -> dj, diacritics stripped), not stripped to what is already ASCII."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "resp_id": np.arange(1, 61, dtype=float),
+            "drzava": rng.choice([1.0, 2.0], 60),
+            "opstina": rng.choice(["Đakovica", "Beograd", "Ниш"], 60),
+            "пол": rng.choice([1.0, 2.0], 60),
+        }
+    )
+    path = tmp_path / "Đakovica_2024.sav"
+    pyreadstat.write_sav(
+        frame,
+        path,
+        column_labels={"пол": "Пол"},
+        variable_value_labels={"drzava": {1: "Србија", 2: "Црна Гора"}, "пол": {1: "Мушко", 2: "Женско"}},
+    )
+    book, _ = draft_codebook([path])
+    assert book.dataset.id == "djakovica_2024"
+    assert [s.id for s in book.sources] == ["Djakovica_2024"]
+    assert list(book.countries) == ["SRBIJA", "CRNA_GORA"]
+    assert book.countries["SRBIJA"].name.en == "Србија"
+    opstina = book.indicator("opstina")
+    assert [(c.code, c.label.en) for c in opstina.categories] == [
+        ("Beograd", "Beograd"), ("Djakovica", "Đakovica"), ("Nis", "Ниш")
+    ]
+    assert book.codemap(opstina.sources["Djakovica_2024"]) == {
+        "Beograd": "Beograd", "Đakovica": "Djakovica", "Ниш": "Nis"
+    }
+    assert book.indicator("pol").question.en == "Пол"
+    dataset, report = build_dataset(book, tmp_path)
+    assert report.errors == [] and len(dataset.frame) == 60
+    assert dataset.frame["opstina"].value_counts()["Nis"] == (frame["opstina"] == "Ниш").sum()
+    assert dataset.frame["country"].astype(str).tolist() == frame["drzava"].map({1: "SRBIJA", 2: "CRNA_GORA"}).tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "ident", "code", "country"),
+    [("Đakovica", "djakovica", "Djakovica", "DJAKOVICA"), ("ĐAKOVICA", "djakovica", "DJAKOVICA", "DJAKOVICA"),
+     ("Србија", "srbija", "Srbija", "SRBIJA"), ("Држава", "drzava", "Drzava", "DRZAVA"),
+     ("ЊЕГОШ", "njegos", "NJEGOS", "NJEGOS"), ("Shqipëria", "shqiperia", "Shqiperia", "SHQIPERIA"),
+     ("Straße 1", "strasse_1", "Strasse_1", "STRASSE_1"), ("Yes", "yes", "Yes", "YES")],
+)
+def test_names_fold_like_search(text, ident, code, country):
+    assert snake_id(text, set(), "x") == ident
+    assert category_code(text, set()) == code
+    assert country_code(text, set()) == country
+    assert ascii_text(text).lower().replace(" ", "_") == fold(text).replace(" ", "_")
 
 
 @pytest.mark.parametrize(

@@ -4,18 +4,36 @@ snake_case indicator ids and category, country and source codes, each unique amo
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from barometer.dataset import BASE_COLUMNS
 from barometer.ingest.codes import as_number
+from barometer.textsearch import fold
+from barometer.translit import cyrillic_to_latin
 
 
 def ascii_text(text: str) -> str:
-    """`text` in ASCII letters, case kept."""
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if ord(ch) < 128)
+    """`text` in ASCII with its case kept, folded by the project's search folding
+    (`textsearch.fold`): Serbian Cyrillic transliterated, đ -> dj, diacritics stripped; characters
+    with no Latin form (other scripts) are dropped. "Đakovica" -> "Djakovica", "Србија" -> "Srbija".
+    """
+    latin = cyrillic_to_latin(text)
+    out = []
+    for i, ch in enumerate(latin):
+        if ch.isascii() or ch.isspace():
+            out.append(ch if ch.isascii() else " ")
+            continue
+        folded = fold(ch)  # lower case: give an upper-case letter its case back
+        if ch.isupper():
+            folded = folded.upper() if _in_capitals(latin, i) else folded.capitalize()
+        out.append(folded)
+    return "".join(ch for ch in "".join(out) if ch.isascii())
+
+
+def _in_capitals(text: str, i: int) -> bool:
+    """Whether the letter at `i` stands in an all-caps word (ĐAKOVICA -> DJAKOVICA)."""
+    return any(ch.isupper() for ch in text[max(i - 1, 0) : i] + text[i + 1 : i + 2])
 
 
 def snake_words(text: str) -> str:
