@@ -141,7 +141,7 @@ def test_string_value_labels(labelled):
     assert [(c.label.en, c.missing) for c in answer.categories] == [("Yes", None), ("No", None), ("Don't know", "dk")]
 
 
-def test_init_then_ingest_matches_the_raw_file(labelled, tmp_path):
+def test_init_then_ingest_matches_the_raw_file(labelled):
     folder, path, _, _ = labelled
     out = folder / "codebook.yaml"
     result = CliRunner().invoke(main, ["codebook", "init", str(path), "-o", str(out), "--force"])

@@ -116,7 +116,7 @@ def read_survey(
             notes.append(
                 f"{path.name}: text is not valid in the file's declared encoding; read as {enc}"
             )
-        return frame, _file_meta(meta, frame, encoding=enc, notes=notes)
+        return frame, _file_meta(meta, encoding=enc, notes=notes)
     raise UnreadableFileError(f"{path}: cannot read the file ({_describe(last)})") from None
 
 
@@ -127,7 +127,7 @@ def _describe(exc: Exception | None) -> str:
     return text.splitlines()[0]
 
 
-def _file_meta(meta: Any, frame: pd.DataFrame, *, encoding: str | None, notes: list[str]) -> FileMeta:
+def _file_meta(meta: Any, *, encoding: str | None, notes: list[str]) -> FileMeta:
     ranges = {
         var: tuple((_range_end(r["lo"]), _range_end(r["hi"])) for r in spans)
         for var, spans in (getattr(meta, "missing_ranges", None) or {}).items()
