@@ -1,20 +1,23 @@
 """The codebook: the one place where survey sources are reconciled into canonical indicators.
 
-`load_codebook(path)` reads `codebook.yaml`, validates it against the pydantic schema below and
-returns a frozen `Codebook`. Schema errors become `CodebookError`s that name the YAML line and key
-and say what was expected, so a researcher editing the file by hand can fix it.
+This module is the pydantic schema of a frozen `Codebook`. `load_codebook(path)` (from
+`barometer.codebook_yaml`, re-exported here) reads `codebook.yaml` and validates it against the
+schema; errors become `CodebookError`s that name the YAML line and key and say what was expected,
+so a researcher editing the file by hand can fix it.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Reading and writing the YAML live in `codebook_yaml`; these names stay importable from here.
+from barometer.codebook_yaml import CodebookError as CodebookError
+from barometer.codebook_yaml import load_codebook as load_codebook
+from barometer.codebook_yaml import parse_codebook as parse_codebook
 
 LANGUAGES: tuple[str, ...] = ("en", "sq", "sr-Latn", "sr-Cyrl")
 """Languages the app speaks. Codebook texts need `en`; `sr-Cyrl`/`sr-Latn` derive from each other."""
@@ -24,10 +27,6 @@ CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
 
 IndicatorType = Literal["single", "ordinal", "multiple", "numeric"]
 MissingKind = Literal["dk", "refused"]
-
-
-class CodebookError(ValueError):
-    """A codebook that cannot be used; the message names the file, line and key."""
 
 
 class _Frozen(BaseModel):
@@ -309,105 +308,3 @@ class Codebook(_Frozen):
     def country_name(self, code: str, lang: str = "en") -> str:
         country = self.countries.get(code)
         return country.name.get(lang) if country else code
-
-    def iter_indicators(self, *, demographic: bool | None = None) -> Iterator[Indicator]:
-        for ind in self.indicators:
-            if demographic is None or ind.demographic == demographic:
-                yield ind
-
-
-# -- loading ------------------------------------------------------------------------------------
-
-
-def load_codebook(path: str | Path) -> Codebook:
-    """Read and validate a codebook YAML file; raise `CodebookError` naming line and key."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CodebookError(f"{path}: cannot read the codebook ({exc.strerror})") from None
-    return parse_codebook(text, source_name=str(path))
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it (about 8x faster on the shipped codebook)."""
-
-
-def parse_codebook(text: str, source_name: str = "codebook.yaml") -> Codebook:
-    try:
-        raw = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise CodebookError(f"{source_name}, {where}: not valid YAML ({exc})") from None
-    if not isinstance(raw, dict):
-        raise CodebookError(f"{source_name}: expected a mapping at the top level")
-    try:
-        return Codebook.model_validate(raw)
-    except ValidationError as exc:
-        node = yaml.compose(text, Loader=_YAML_LOADER)  # only now: for the lines of the errors
-        messages = []
-        for err in exc.errors():
-            loc = _readable_loc(raw, err["loc"])
-            line = _line_of(node, raw, err["loc"])
-            where = f"line {line}, " if line else ""
-            messages.append(f"{source_name}, {where}{loc}: {_expected(err)}")
-        raise CodebookError("\n".join(messages)) from None
-
-
-def codebook_hash(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _expected(err: Mapping[str, Any]) -> str:
-    msg = err["msg"]
-    if err["type"] == "missing":
-        return "this key is required but missing"
-    if err["type"] == "extra_forbidden":
-        return "unknown key (check its spelling)"
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    return f"{msg} (got {err.get('input')!r:.80})" if err["type"] != "value_error" else msg
-
-
-def _readable_loc(raw: Any, loc: tuple) -> str:
-    """Turn a pydantic location into a dotted key path, naming list items by their id."""
-    parts: list[str] = []
-    node = raw
-    for key in loc:
-        if isinstance(node, list) and isinstance(key, int) and key < len(node):
-            item = node[key]
-            ident = item.get("id") if isinstance(item, dict) else None
-            parts.append(str(ident) if ident else f"[{key}]")
-            node = item
-        elif isinstance(node, dict) and key in node:
-            parts.append(str(key))
-            node = node[key]
-        elif isinstance(key, str) and not key.startswith(("function-", "int", "str", "float")):
-            parts.append(key)
-            node = None
-    return ".".join(parts) or "(top level)"
-
-
-def _line_of(node: yaml.Node | None, raw: Any, loc: tuple) -> int | None:
-    """The 1-based YAML line of the deepest node that `loc` reaches."""
-    line = None
-    for key in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            nxt = None
-            for k, v in node.value:
-                if str(k.value) == str(key):
-                    nxt = v
-                    line = k.start_mark.line + 1
-                    break
-            node = nxt
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-    if node is not None:
-        line = node.start_mark.line + 1 if line is None else line
-    return line

@@ -160,7 +160,7 @@ def test_trust_items_correlate(files):
     assert off_diagonal.min() > 0.15
 
 
-def test_dont_know_and_refused_rates(codebook, files):
+def test_dont_know_and_refused_rates(files):
     frame, _ = files["AL_2021"]
     dk = (frame["q5a"] == 8).mean()
     refused = (frame["q5a"] == 9).mean()

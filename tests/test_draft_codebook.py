@@ -22,6 +22,8 @@ from barometer.ingest import (
     write_codebook,
 )
 from barometer.ingest.labels import label_kind
+from barometer.ingest.naming import ascii_text, category_code, country_code, snake_id
+from barometer.textsearch import fold
 
 N = 120
 
@@ -139,7 +141,7 @@ def test_string_value_labels(labelled):
     assert [(c.label.en, c.missing) for c in answer.categories] == [("Yes", None), ("No", None), ("Don't know", "dk")]
 
 
-def test_init_then_ingest_matches_the_raw_file(labelled, tmp_path):
+def test_init_then_ingest_matches_the_raw_file(labelled):
     folder, path, _, _ = labelled
     out = folder / "codebook.yaml"
     result = CliRunner().invoke(main, ["codebook", "init", str(path), "-o", str(out), "--force"])
@@ -195,16 +197,68 @@ def test_stata_tagged_missings(tmp_path):
     pyreadstat.write_dta(frame, path, variable_value_labels={"score": {1: "Low", 2: "Mid", 3: "High"}})
     # write_dta cannot write tagged missings; check the reader-level mapping on a frame that has
     # them, as pyreadstat returns them (the tag letter as a string in an object column)
-    from barometer.ingest.build import _classify, _KeyTable
+    from barometer.ingest.codes import KeyTable, classify
     from barometer.ingest.readers import FileMeta
 
     series = pd.Series([1.0, "a", 2.0, "z", None], dtype=object, name="x")
     meta = FileMeta(columns=("x",), n_rows=5, missing_values={"x": ("a", "z")})
-    result = _classify(series, _KeyTable.of([(1, 0), (2, 1), ("a", 2)]), missing=_KeyTable.of([]), meta=meta, variable="x")
+    result = classify(series, KeyTable.of([(1, 0), (2, 1), ("a", 2)]), missing=KeyTable.of([]), meta=meta, variable="x")
     assert result.codes.tolist() == [0, 2, 1, -1, -1]
     assert result.declared_unmapped == [("z", 1)] and not result.unmapped
     book, _ = draft_codebook([path])
     assert [c.label.en for c in book.indicator("score").categories] == ["Low", "Mid", "High"]
+
+
+def test_cyrillic_and_dj_give_readable_ids_and_codes(tmp_path):
+    """Names, labels and values in Serbian Cyrillic or with đ are folded like search folds them
+    (transliterated, đ -> dj, diacritics stripped), not stripped to what is already ASCII."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "resp_id": np.arange(1, 61, dtype=float),
+            "drzava": rng.choice([1.0, 2.0], 60),
+            "opstina": rng.choice(["Đakovica", "Beograd", "Ниш"], 60),
+            "пол": rng.choice([1.0, 2.0], 60),
+        }
+    )
+    path = tmp_path / "Đakovica_2024.sav"
+    pyreadstat.write_sav(
+        frame,
+        path,
+        column_labels={"пол": "Пол"},
+        variable_value_labels={"drzava": {1: "Србија", 2: "Црна Гора"}, "пол": {1: "Мушко", 2: "Женско"}},
+    )
+    book, _ = draft_codebook([path])
+    assert book.dataset.id == "djakovica_2024"
+    assert [s.id for s in book.sources] == ["Djakovica_2024"]
+    assert list(book.countries) == ["SRBIJA", "CRNA_GORA"]
+    assert book.countries["SRBIJA"].name.en == "Србија"
+    opstina = book.indicator("opstina")
+    assert [(c.code, c.label.en) for c in opstina.categories] == [
+        ("Beograd", "Beograd"), ("Djakovica", "Đakovica"), ("Nis", "Ниш")
+    ]
+    assert book.codemap(opstina.sources["Djakovica_2024"]) == {
+        "Beograd": "Beograd", "Đakovica": "Djakovica", "Ниш": "Nis"
+    }
+    assert book.indicator("pol").question.en == "Пол"
+    dataset, report = build_dataset(book, tmp_path)
+    assert report.errors == [] and len(dataset.frame) == 60
+    assert dataset.frame["opstina"].value_counts()["Nis"] == (frame["opstina"] == "Ниш").sum()
+    assert dataset.frame["country"].astype(str).tolist() == frame["drzava"].map({1: "SRBIJA", 2: "CRNA_GORA"}).tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "ident", "code", "country"),
+    [("Đakovica", "djakovica", "Djakovica", "DJAKOVICA"), ("ĐAKOVICA", "djakovica", "DJAKOVICA", "DJAKOVICA"),
+     ("Србија", "srbija", "Srbija", "SRBIJA"), ("Држава", "drzava", "Drzava", "DRZAVA"),
+     ("ЊЕГОШ", "njegos", "NJEGOS", "NJEGOS"), ("Shqipëria", "shqiperia", "Shqiperia", "SHQIPERIA"),
+     ("Straße 1", "strasse_1", "Strasse_1", "STRASSE_1"), ("Yes", "yes", "Yes", "YES")],
+)
+def test_names_fold_like_search(text, ident, code, country):
+    assert snake_id(text, set(), "x") == ident
+    assert category_code(text, set()) == code
+    assert country_code(text, set()) == country
+    assert ascii_text(text).lower().replace(" ", "_") == fold(text).replace(" ", "_")
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_failed_write_leaves_old_cache_intact(counted, monkeypatch):
     pointer = _pointer(folder)
     path.write_text(path.read_text().replace("Full trust", "Complete trust"), encoding="utf-8")
 
-    def broken(self, target, *args, **kwargs):
+    def broken(_frame, target, **_options):  # DataFrame.to_parquet's signature
         with open(target, "wb") as handle:
             handle.write(b"PAR1 half")
         raise OSError("disk full")

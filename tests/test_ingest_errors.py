@@ -94,6 +94,31 @@ def test_unmapped_codes_listed_with_counts(deliveries):
     assert isinstance(info.value.errors[0], UnmappedCodeError)
 
 
+def test_unusual_option_codes_warned_and_counted_as_not_chosen(deliveries):
+    folder, path = deliveries
+
+    def odd_codes(frame):
+        frame.loc[10:14, "t_2"] = 2  # 1/2 coding: read as not chosen, but said
+        frame.loc[20:21, "t_3"] = 7
+        return frame
+
+    _rewrite_sav(folder / "raw/al_2021.sav", odd_codes)
+    dataset, report = _build(folder, path)
+    al = _file(report, "AL-2021")
+    assert al.status == "ok" and al.rows_loaded == 200
+    assert [w for w in al.warnings if "threats" in w] == [
+        "al_2021.sav: variable t_2 (indicator threats, option corruption): values other than the "
+        "selected code 1, 0 and missing codes, counted as not chosen: 2 (5 rows)",
+        "al_2021.sav: variable t_3 (indicator threats, option poverty): values other than the "
+        "selected code 1, 0 and missing codes, counted as not chosen: 7 (2 rows)",
+    ]
+    rows = dataset.frame[dataset.frame["source"] == "AL-2021"].reset_index(drop=True)
+    assert rows.loc[10:14, "threats__corruption"].eq(False).all()
+    assert rows.loc[20:21, "threats__poverty"].eq(False).all()
+    # t_1 holds only 0, 1 and its missing code 9; the other files only 0 and 1: no warning
+    assert not [w for f in report.files for w in f.warnings if "t_1" in w or f.source != "AL-2021"]
+
+
 def test_duplicate_ids_rejected_with_counts(deliveries):
     folder, path = deliveries
 

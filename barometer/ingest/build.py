@@ -9,10 +9,11 @@ country or year the codebook cannot place) reject those rows. Both are reported.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,18 @@ import pandas as pd
 
 from barometer.codebook import Codebook, Indicator, Source, SourceMap
 from barometer.dataset import Dataset, option_column
+from barometer.ingest.codes import (
+    KeyTable,
+    as_number,
+    classify,
+    counted,
+    format_code,
+    is_blank,
+    numeric_values,
+    plain_code,
+)
+from barometer.ingest.context import Harmonised, SourceContext
 from barometer.ingest.errors import (
-    BadCountryYearError,
-    BadWeightError,
-    DuplicateIdError,
     IngestError,
     MissingVariableError,
     NothingLoadedError,
@@ -32,138 +41,14 @@ from barometer.ingest.errors import (
     UnmappedCodeError,
 )
 from barometer.ingest.hashing import dataset_version, source_hashes
-from barometer.ingest.readers import FileMeta, as_number, read_survey
+from barometer.ingest.readers import FileMeta, read_survey
 from barometer.ingest.report import FileReport, IngestReport
-
-MAX_LISTED = 8
-"""At most this many offending codes are spelled out in one message."""
-
-
-# -- value look-ups --------------------------------------------------------------------------------
-
-
-def format_code(value: Any) -> str:
-    """A source code as a person would write it: 8 not 8.0, strings quoted."""
-    if isinstance(value, str):
-        return repr(value)
-    number = as_number(value)
-    if number is not None and number.is_integer():
-        return str(int(number))
-    return str(value)
-
-
-def _plain(value: Any) -> str:
-    number = as_number(value) if not isinstance(value, str) else None
-    if number is not None and number.is_integer():
-        return str(int(number))
-    return str(value).strip()
-
-
-@dataclass(frozen=True)
-class _KeyTable:
-    """Source codes as written in the codebook, matched against numbers and strings alike."""
-
-    numbers: Mapping[float, Any]
-    strings: Mapping[str, Any]
-
-    @classmethod
-    def of(cls, pairs: Iterable[tuple[Any, Any]]) -> _KeyTable:
-        numbers: dict[float, Any] = {}
-        strings: dict[str, Any] = {}
-        for key, target in pairs:
-            number = as_number(key)
-            if number is not None:
-                numbers.setdefault(number, target)
-            strings.setdefault(_plain(key), target)
-        return cls(numbers, strings)
-
-    def get(self, value: Any) -> Any:
-        if isinstance(value, str):
-            hit = self.strings.get(value.strip())
-            if hit is not None:
-                return hit
-        number = as_number(value)
-        if number is not None and number in self.numbers:
-            return self.numbers[number]
-        return self.strings.get(_plain(value))
-
-
-def _is_blank(value: Any) -> bool:
-    return isinstance(value, str) and not value.strip()
-
-
-def _counted(pairs: list[tuple[Any, int]]) -> str:
-    shown = ", ".join(f"{format_code(v)} ({n} row{'s' if n != 1 else ''})" for v, n in pairs[:MAX_LISTED])
-    more = len(pairs) - MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
-
-
-@dataclass(frozen=True)
-class _Classified:
-    """Per-row look-up result: `codes` (-1 = missing), plus what could not be placed."""
-
-    codes: np.ndarray
-    unmapped: list[tuple[Any, int]]
-    declared_unmapped: list[tuple[Any, int]]
-
-
-def _classify(
-    series: pd.Series,
-    table: _KeyTable,
-    *,
-    missing: _KeyTable,
-    meta: FileMeta,
-    variable: str,
-    unknown: int | None = None,
-) -> _Classified:
-    """Look every distinct value up in `table` (-> int); missing codes, declared user-missing
-    values, blanks and NaN become -1; other values are `unknown` if given, else reported."""
-    factor, uniques = pd.factorize(series, use_na_sentinel=True)
-    uniques = list(uniques)
-    lut = np.full(len(uniques) + 1, -1, dtype=np.int16)  # lut[-1] serves the NaN sentinel
-    counts = np.bincount(factor[factor >= 0], minlength=len(uniques))
-    declared = meta.declared_missing(variable, uniques)
-    unmapped: list[tuple[Any, int]] = []
-    declared_unmapped: list[tuple[Any, int]] = []
-    for i, value in enumerate(uniques):
-        if _is_blank(value):
-            continue
-        target = table.get(value)
-        if target is not None:
-            lut[i] = target
-        elif missing.get(value) is not None:
-            continue
-        elif declared[i]:
-            declared_unmapped.append((value, int(counts[i])))
-        elif unknown is not None:
-            lut[i] = unknown
-        else:
-            unmapped.append((value, int(counts[i])))
-    key = lambda pair: (as_number(pair[0]) is None, as_number(pair[0]) or 0, str(pair[0]))  # noqa: E731
-    return _Classified(lut[factor], sorted(unmapped, key=key), sorted(declared_unmapped, key=key))
-
+from barometer.ingest.row_checks import check_rows
 
 # -- one source ------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Harmonised:
-    """One source's columns as plain arrays, before rows are filtered and sources stacked."""
-
-    n: int
-    keep: np.ndarray
-    source_code: np.ndarray
-    country: np.ndarray
-    year: np.ndarray
-    weight: np.ndarray
-    strata: np.ndarray
-    psu: np.ndarray
-    categorical: dict[str, np.ndarray] = field(default_factory=dict)
-    numeric: dict[str, np.ndarray] = field(default_factory=dict)
-    options: dict[str, np.ndarray] = field(default_factory=dict)
-
-
-def _used_variables(codebook: Codebook, source: Source) -> dict[str, str]:
+def used_variables(codebook: Codebook, source: Source) -> dict[str, str]:
     """Variable -> what uses it (for error messages), in codebook order."""
     used: dict[str, str] = {}
     for role in ("weight", "respondent_id", "strata", "psu", "country_variable", "year_variable"):
@@ -179,7 +64,7 @@ def _used_variables(codebook: Codebook, source: Source) -> dict[str, str]:
     return used
 
 
-def _resolve_columns(meta: FileMeta, used: Mapping[str, str], path: Path) -> dict[str, str]:
+def resolve_columns(meta: FileMeta, used: Mapping[str, str], path: Path) -> dict[str, str]:
     """Codebook variable -> the file's column (exact, else case-insensitive, as SPSS is)."""
     exact = set(meta.columns)
     folded: dict[str, str] = {}
@@ -204,188 +89,162 @@ def _resolve_columns(meta: FileMeta, used: Mapping[str, str], path: Path) -> dic
 
 def _harmonise_source(
     codebook: Codebook, source: Source, base_dir: Path
-) -> tuple[_Harmonised | None, FileReport, list[IngestError]]:
+) -> tuple[Harmonised | None, FileReport, list[IngestError]]:
+    """One source's arrays (None when nothing can be loaded), its report and its problems."""
     path = Path(os.path.normpath(base_dir / source.file))
-    shown = source.file
-    report = FileReport(source=source.id, file=shown)
     meta = None
     try:
         _, meta = read_survey(path, encoding=source.encoding, metadata_only=True)
-        used = _used_variables(codebook, source)
-        columns = _resolve_columns(meta, used, path)
-        # at least one column, so that a source with no indicators still counts its rows
-        wanted = sorted(set(columns.values())) or list(meta.columns[:1])
-        frame, meta = read_survey(path, columns=wanted, encoding=source.encoding)
+        ctx = _read_source(codebook, source, path, meta)
     except IngestError as exc:
-        # rows the file holds (from its metadata) count as read and rejected
-        rows = meta.n_rows if isinstance(exc, MissingVariableError) and meta and (meta.n_rows or 0) > 0 else 0
-        return None, FileReport(source.id, shown, rows, 0, rows, errors=(str(exc),)), [exc]
-    n = len(frame)
-    warnings: list[str] = list(meta.notes)
-    errors: list[IngestError] = []
-    col = lambda var: frame[columns[var]]  # noqa: E731
+        rows = _rows_known(meta) if isinstance(exc, MissingVariableError) else 0
+        return None, FileReport(source.id, source.file, rows, 0, rows, errors=(str(exc),)), [exc]
+    _harmonise_indicators(ctx)
+    if ctx.errors:  # a code the codebook cannot place: the whole source is unusable as described
+        return None, _report(ctx, loaded=0), ctx.errors
+    _derive_binned(ctx)
+    check_rows(ctx)
+    loaded = int(ctx.harmonised.keep.sum())
+    return (ctx.harmonised if loaded else None), _report(ctx, loaded), ctx.errors
 
-    out = _Harmonised(
+
+def _rows_known(meta: FileMeta | None) -> int:
+    """Rows a file holds by its metadata (0 when unknown): read and rejected when it is skipped."""
+    return meta.n_rows if meta is not None and (meta.n_rows or 0) > 0 else 0
+
+
+def _read_source(codebook: Codebook, source: Source, path: Path, meta: FileMeta) -> SourceContext:
+    """Read the variables the codebook uses and lay out the source's fixed columns."""
+    columns = resolve_columns(meta, used_variables(codebook, source), path)
+    # at least one column, so that a source with no indicators still counts its rows
+    wanted = sorted(set(columns.values())) or list(meta.columns[:1])
+    frame, meta = read_survey(path, columns=wanted, encoding=source.encoding)
+    n = len(frame)
+
+    def design(variable: str | None) -> np.ndarray:
+        return _prefixed(frame[columns[variable]], source) if variable else np.full(n, None, dtype=object)
+
+    harmonised = Harmonised(
         n=n,
         keep=np.ones(n, dtype=bool),
         source_code=np.full(n, [s.id for s in codebook.sources].index(source.id), dtype=np.int16),
         country=np.full(n, list(codebook.countries).index(source.country), dtype=np.int16),
         year=np.full(n, source.year, dtype=np.int16),
         weight=np.ones(n, dtype=np.float64),
-        strata=_prefixed(col(source.strata), source, meta) if source.strata else np.full(n, None, dtype=object),
-        psu=_prefixed(col(source.psu), source, meta) if source.psu else np.full(n, None, dtype=object),
+        strata=design(source.strata),
+        psu=design(source.psu),
+    )
+    return SourceContext(
+        codebook, source, path, meta, frame, columns, harmonised, warnings=list(meta.notes)
     )
 
-    for ind in codebook.indicators:
-        smap = ind.sources.get(source.id)
-        if smap is None:
-            continue
-        if ind.type == "multiple":
-            _harmonise_options(codebook, ind, smap, col, meta, path, out, errors, warnings)
-        elif ind.type == "numeric":
-            _harmonise_numeric(ind, smap, col(smap.variable), meta, path, out, errors)
-        else:
-            _harmonise_categorical(codebook, ind, smap, col(smap.variable), meta, path, out, errors, warnings)
-    if errors:  # a code the codebook cannot place: the whole source is unusable as described
-        return None, FileReport(source.id, shown, n, 0, n, tuple(map(str, errors)), tuple(warnings)), errors
 
-    for ind in codebook.indicators:
-        if ind.derive_from and source.id not in ind.sources and ind.type in ("single", "ordinal"):
-            base = out.numeric.get(ind.derive_from)
-            if base is not None:
-                out.categorical[ind.id] = _binned(codebook, ind, base)
-
-    row_errors: list[IngestError] = []
-    if source.weight:
-        _check_weights(col(source.weight), source, meta, path, out, row_errors)
-    if source.respondent_id:
-        _check_ids(col(source.respondent_id), source, path, out, row_errors)
-    if source.country_variable:
-        _per_row_country(codebook, col(source.country_variable), source, meta, path, out, row_errors)
-    if source.year_variable:
-        _per_row_year(col(source.year_variable), source, path, out, row_errors)
-    loaded = int(out.keep.sum())
-    report = FileReport(
-        source.id, shown, n, loaded, n - loaded, tuple(map(str, row_errors)), tuple(warnings)
+def _report(ctx: SourceContext, loaded: int) -> FileReport:
+    n = ctx.harmonised.n
+    return FileReport(
+        ctx.source.id, ctx.source.file, n, loaded, n - loaded,
+        tuple(map(str, ctx.errors)), tuple(ctx.warnings),
     )
-    return (out if loaded else None), report, row_errors
 
 
-def _prefixed(series: pd.Series, source: Source, meta: FileMeta) -> np.ndarray:
+def _prefixed(series: pd.Series, source: Source) -> np.ndarray:
+    """Strata and PSU labels made unique across sources: "AL_2021:3"."""
     factor, uniques = pd.factorize(series, use_na_sentinel=True)
     lut = np.array(
-        [None if _is_blank(u) else f"{source.id}:{_plain(u)}" for u in uniques] + [None], dtype=object
+        [None if is_blank(u) else f"{source.id}:{plain_code(u)}" for u in uniques] + [None], dtype=object
     )
     return lut[factor]
 
 
-def _harmonise_categorical(
-    codebook: Codebook,
-    ind: Indicator,
-    smap: SourceMap,
-    series: pd.Series,
-    meta: FileMeta,
-    path: Path,
-    out: _Harmonised,
-    errors: list[IngestError],
-    warnings: list[str],
-) -> None:
+def _harmonise_indicators(ctx: SourceContext) -> None:
+    """Every indicator the source carries, by type; unplaceable codes go to `ctx.errors`."""
+    for ind in ctx.codebook.indicators:
+        smap = ind.sources.get(ctx.source.id)
+        if smap is None:
+            continue
+        if ind.type == "multiple":
+            _harmonise_options(ctx, ind, smap)
+        elif ind.type == "numeric":
+            _harmonise_numeric(ctx, ind, smap)
+        else:
+            _harmonise_categorical(ctx, ind, smap)
+
+
+def _harmonise_categorical(ctx: SourceContext, ind: Indicator, smap: SourceMap) -> None:
+    codebook, series = ctx.codebook, ctx.column(smap.variable)
     positions = {c.code: i for i, c in enumerate(codebook.categories_of(ind))}
-    table = _KeyTable.of((k, positions[v]) for k, v in codebook.codemap(smap).items() if v in positions)
-    result = _classify(
-        series, table, missing=_KeyTable.of((k, True) for k in smap.missing_codes), meta=meta,
+    table = KeyTable.of((k, positions[v]) for k, v in codebook.codemap(smap).items() if v in positions)
+    result = classify(
+        series, table, missing=KeyTable.of((k, True) for k in smap.missing_codes), meta=ctx.meta,
         variable=series.name,
     )
     if result.unmapped:
-        errors.append(
+        ctx.errors.append(
             UnmappedCodeError(
-                f"{path}: variable {series.name} (indicator {ind.id}) has codes the codebook does "
-                f"not map: {_counted(result.unmapped)}; expected one of "
+                f"{ctx.path}: variable {series.name} (indicator {ind.id}) has codes the codebook does "
+                f"not map: {counted(result.unmapped)}; expected one of "
                 f"{sorted(map(format_code, codebook.codemap(smap)))} or a missing code"
             )
         )
     if result.declared_unmapped:
-        warnings.append(
-            f"{path.name}: variable {series.name} (indicator {ind.id}): declared user-missing "
-            f"codes not in the codebook, read as missing: {_counted(result.declared_unmapped)}"
+        ctx.warnings.append(
+            f"{ctx.path.name}: variable {series.name} (indicator {ind.id}): declared user-missing "
+            f"codes not in the codebook, read as missing: {counted(result.declared_unmapped)}"
         )
-    out.categorical[ind.id] = result.codes
+    ctx.harmonised.categorical[ind.id] = result.codes
 
 
-def _numeric_values(series: pd.Series, smap: SourceMap, meta: FileMeta) -> tuple[np.ndarray, list[tuple[Any, int]]]:
-    """float64 values with missing codes, declared user-missing values and blanks as NaN; also
-    the non-numeric strings that are none of those (with counts)."""
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-    missing = [as_number(c) for c in smap.missing_codes]
-    missing = [m for m in missing if m is not None]
-    if missing:
-        values[np.isin(values, missing)] = np.nan
-    for lo, hi in meta.missing_ranges.get(series.name, ()):
-        if isinstance(lo, float) and isinstance(hi, float):
-            values[(values >= lo) & (values <= hi)] = np.nan
-    discrete = [as_number(v) for v in meta.missing_values.get(series.name, ())]
-    discrete = [d for d in discrete if d is not None]
-    if discrete:
-        values[np.isin(values, discrete)] = np.nan
-    bad: list[tuple[Any, int]] = []
-    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        odd = series[np.isnan(values) & series.notna().to_numpy()]
-        if len(odd):
-            declared = set(meta.missing_values.get(series.name, ())) | {_plain(c) for c in smap.missing_codes}
-            for value, count in odd.value_counts().items():
-                if not _is_blank(value) and value not in declared and _plain(value) not in declared:
-                    bad.append((value, int(count)))
-    return values, bad
-
-
-def _harmonise_numeric(
-    ind: Indicator,
-    smap: SourceMap,
-    series: pd.Series,
-    meta: FileMeta,
-    path: Path,
-    out: _Harmonised,
-    errors: list[IngestError],
-) -> None:
-    values, bad = _numeric_values(series, smap, meta)
+def _harmonise_numeric(ctx: SourceContext, ind: Indicator, smap: SourceMap) -> None:
+    series = ctx.column(smap.variable)
+    values, bad = numeric_values(series, smap.missing_codes, ctx.meta)
     if bad:
-        errors.append(
+        ctx.errors.append(
             UnmappedCodeError(
-                f"{path}: variable {series.name} (numeric indicator {ind.id}) has values that are "
-                f"not numbers: {_counted(bad)}"
+                f"{ctx.path}: variable {series.name} (numeric indicator {ind.id}) has values that are "
+                f"not numbers: {counted(bad)}"
             )
         )
-    out.numeric[ind.id] = values
+    ctx.harmonised.numeric[ind.id] = values
 
 
-def _harmonise_options(
-    codebook: Codebook,
-    ind: Indicator,
-    smap: SourceMap,
-    col: Any,
-    meta: FileMeta,
-    path: Path,
-    out: _Harmonised,
-    errors: list[IngestError],
-    warnings: list[str],
-) -> None:
+def _harmonise_options(ctx: SourceContext, ind: Indicator, smap: SourceMap) -> None:
     """Each option variable -> 1 chosen / 0 not chosen / -1 missing; a respondent with every
-    option missing did not answer (NA everywhere), otherwise missing options count as not chosen."""
-    chosen_table = _KeyTable.of([(smap.selected, 1)])
-    missing = _KeyTable.of((k, True) for k in smap.missing_codes)
+    option missing did not answer (NA everywhere), otherwise missing options count as not chosen.
+    Any value but the selected code and missing ones counts as not chosen (0/1 or 1/2 coding);
+    values other than 0 are reported as a warning."""
+    out = ctx.harmonised
+    chosen_table = KeyTable.of([(smap.selected, 1)])
+    missing = KeyTable.of((k, True) for k in smap.missing_codes)
     states: dict[str, np.ndarray] = {}
     for option, var in (smap.variables or {}).items():
-        series = col(var)
-        result = _classify(series, chosen_table, missing=missing, meta=meta, variable=series.name, unknown=0)
+        series = ctx.column(var)
+        result = classify(series, chosen_table, missing=missing, meta=ctx.meta, variable=series.name, unknown=0)
         states[option] = result.codes
+        unusual = [(value, rows) for value, rows in result.unmapped if as_number(value) != 0]
+        if unusual:
+            ctx.warnings.append(
+                f"{ctx.path.name}: variable {series.name} (indicator {ind.id}, option {option}): "
+                f"values other than the selected code {format_code(smap.selected)}, 0 and missing "
+                f"codes, counted as not chosen: {counted(unusual)}"
+            )
     answered = np.zeros(out.n, dtype=bool)
     for codes in states.values():
         answered |= codes >= 0
-    for cat in codebook.categories_of(ind):
+    for cat in ctx.codebook.categories_of(ind):
         codes = states.get(cat.code)
         value = np.where(codes == 1, 1, 0).astype(np.int8) if codes is not None else np.zeros(out.n, np.int8)
         value[~answered] = -1
         out.options[option_column(ind.id, cat.code)] = value
+
+
+def _derive_binned(ctx: SourceContext) -> None:
+    """Categorical indicators the source lacks but can derive from a numeric one (age bands)."""
+    out = ctx.harmonised
+    for ind in ctx.codebook.indicators:
+        if ind.derive_from and ctx.source.id not in ind.sources and ind.type in ("single", "ordinal"):
+            base = out.numeric.get(ind.derive_from)
+            if base is not None:
+                out.categorical[ind.id] = _binned(ctx.codebook, ind, base)
 
 
 def _binned(codebook: Codebook, ind: Indicator, values: np.ndarray) -> np.ndarray:
@@ -397,124 +256,17 @@ def _binned(codebook: Codebook, ind: Indicator, values: np.ndarray) -> np.ndarra
     return codes
 
 
-def _check_weights(
-    series: pd.Series, source: Source, meta: FileMeta, path: Path, out: _Harmonised, errors: list[IngestError]
-) -> None:
-    values, _ = _numeric_values(series, SourceMap(variable=series.name), meta)
-    missing = np.isnan(values)
-    nonpositive = values <= 0
-    if missing.any() or nonpositive.any():
-        parts = []
-        if missing.any():
-            parts.append(f"{int(missing.sum())} missing")
-        if nonpositive.any():
-            odd = pd.Series(values[nonpositive]).value_counts().sort_index()
-            parts.append(
-                f"{int(nonpositive.sum())} not positive: "
-                + _counted([(v, int(c)) for v, c in odd.items()])
-            )
-        errors.append(
-            BadWeightError(
-                f"{path}: weight variable {series.name}: {'; '.join(parts)}; those rows are rejected"
-            )
-        )
-        out.keep &= ~(missing | nonpositive)
-    out.weight = np.where(missing | nonpositive, 1.0, values)
-
-
-def _check_ids(series: pd.Series, source: Source, path: Path, out: _Harmonised, errors: list[IngestError]) -> None:
-    present = series.notna().to_numpy() & ~series.map(_is_blank).to_numpy(dtype=bool)
-    repeated = series.duplicated(keep=False).to_numpy() & present
-    if repeated.any():
-        counts = series[repeated].value_counts()
-        errors.append(
-            DuplicateIdError(
-                f"{path}: respondent id variable {series.name}: {len(counts)} id(s) used more than "
-                f"once: {_counted([(v, int(c)) for v, c in counts.items()])}; all "
-                f"{int(repeated.sum())} rows with a repeated id are rejected"
-            )
-        )
-        out.keep &= ~repeated
-
-
-def _per_row_country(
-    codebook: Codebook,
-    series: pd.Series,
-    source: Source,
-    meta: FileMeta,
-    path: Path,
-    out: _Harmonised,
-    errors: list[IngestError],
-) -> None:
-    """A file holding several countries: values match country codes, or their value labels
-    match a country's name in any language."""
-    codes = list(codebook.countries)
-    pairs: list[tuple[Any, int]] = [(c, i) for i, c in enumerate(codes)]
-    names = {}
-    for i, code in enumerate(codes):
-        for text in codebook.countries[code].name.all_texts():
-            names.setdefault(text.casefold().strip(), i)
-    for value, label in meta.value_labels.get(series.name, {}).items():
-        hit = names.get(str(label).casefold().strip())
-        if hit is None and str(label).strip() in codebook.countries:
-            hit = codes.index(str(label).strip())
-        if hit is not None:
-            pairs.insert(0, (value, hit))
-    result = _classify(
-        series, _KeyTable.of(pairs), missing=_KeyTable.of([]), meta=meta, variable=series.name
-    )
-    unplaced = result.codes < 0
-    if unplaced.any():
-        listed = result.unmapped + result.declared_unmapped
-        errors.append(
-            BadCountryYearError(
-                f"{path}: country variable {series.name}: {int(unplaced.sum())} row(s) with no "
-                f"country the codebook knows ({_counted(listed) or 'missing'}); expected codes or "
-                f"names of {codes}; those rows are rejected"
-            )
-        )
-        out.keep &= ~unplaced
-    out.country = np.where(unplaced, out.country, result.codes).astype(np.int16)
-
-
-def _per_row_year(series: pd.Series, source: Source, path: Path, out: _Harmonised, errors: list[IngestError]) -> None:
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-    bad = ~((values >= 1900) & (values <= 2200))
-    if bad.any():
-        odd = series[bad].value_counts(dropna=False)
-        errors.append(
-            BadCountryYearError(
-                f"{path}: year variable {series.name}: {int(bad.sum())} row(s) without a year "
-                f"between 1900 and 2200: {_counted([(v, int(c)) for v, c in odd.items()])}; those "
-                f"rows are rejected"
-            )
-        )
-        out.keep &= ~bad
-    out.year = np.where(bad, source.year, np.nan_to_num(values, nan=source.year)).astype(np.int16)
-
-
 # -- the whole dataset -----------------------------------------------------------------------------
 
 
-def _progress(items: Sequence[Source], enabled: bool):
+def _progress(items: Sequence[Source], enabled: bool) -> AbstractContextManager[Iterable[Source]]:
     if not enabled:
-        return _NullBar(items)
+        return contextlib.nullcontext(items)
     import click
 
     return click.progressbar(
         items, label="Reading sources", file=sys.stderr, item_show_func=lambda s: s.id if s else ""
     )
-
-
-class _NullBar:
-    def __init__(self, items: Sequence[Source]) -> None:
-        self.items = items
-
-    def __enter__(self) -> Sequence[Source]:
-        return self.items
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def build_dataset(
@@ -526,7 +278,7 @@ def build_dataset(
     Raises `NothingLoadedError` when no source yields a row.
     """
     base_dir = Path(base_dir)
-    parts: list[_Harmonised] = []
+    parts: list[Harmonised] = []
     reports: list[FileReport] = []
     problems: list[IngestError] = []
     with _progress(codebook.sources, progress) as sources:
@@ -550,7 +302,7 @@ def build_dataset(
     return Dataset(codebook=codebook, frame=frame, version=version, info=info), report
 
 
-def _assemble(codebook: Codebook, parts: list[_Harmonised]) -> pd.DataFrame:
+def _assemble(codebook: Codebook, parts: list[Harmonised]) -> pd.DataFrame:
     keeps = [p.keep for p in parts]
 
     def stack(arrays: list[np.ndarray]) -> np.ndarray:

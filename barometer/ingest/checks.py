@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from barometer.codebook import Codebook
-from barometer.ingest.build import _resolve_columns, _used_variables
+from barometer.ingest.build import resolve_columns, used_variables
 from barometer.ingest.errors import IngestError
 from barometer.ingest.readers import read_survey
 
@@ -17,7 +17,7 @@ def check_sources(codebook: Codebook, base_dir: Path) -> list[str]:
         path = Path(base_dir) / source.file
         try:
             _, meta = read_survey(path, encoding=source.encoding, metadata_only=True)
-            _resolve_columns(meta, _used_variables(codebook, source), path)
+            resolve_columns(meta, used_variables(codebook, source), path)
         except IngestError as exc:
             problems.append(str(exc))
     return problems

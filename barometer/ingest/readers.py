@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
+from barometer.ingest.codes import as_number
 from barometer.ingest.errors import UnreadableFileError
 
 READABLE_SUFFIXES = (".sav", ".zsav", ".por", ".dta", ".csv")
@@ -60,20 +61,6 @@ class FileMeta:
             elif isinstance(value, str):
                 flags[i] = any(lo == value for lo, _ in ranges)
         return flags
-
-
-def as_number(value: Any) -> float | None:
-    """A float for a numeric value or numeric-looking string, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _reader(path: Path):
@@ -129,7 +116,7 @@ def read_survey(
             notes.append(
                 f"{path.name}: text is not valid in the file's declared encoding; read as {enc}"
             )
-        return frame, _file_meta(meta, frame, encoding=enc, notes=notes)
+        return frame, _file_meta(meta, encoding=enc, notes=notes)
     raise UnreadableFileError(f"{path}: cannot read the file ({_describe(last)})") from None
 
 
@@ -140,7 +127,7 @@ def _describe(exc: Exception | None) -> str:
     return text.splitlines()[0]
 
 
-def _file_meta(meta: Any, frame: pd.DataFrame, *, encoding: str | None, notes: list[str]) -> FileMeta:
+def _file_meta(meta: Any, *, encoding: str | None, notes: list[str]) -> FileMeta:
     ranges = {
         var: tuple((_range_end(r["lo"]), _range_end(r["hi"])) for r in spans)
         for var, spans in (getattr(meta, "missing_ranges", None) or {}).items()
