@@ -8,6 +8,7 @@ so a researcher editing the file by hand can fix it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Literal

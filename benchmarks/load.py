@@ -137,7 +137,7 @@ def capture_callbacks(base: str) -> list[dict]:
     return bodies
 
 
-def built_callbacks(base: str) -> list[dict]:
+def built_callbacks() -> list[dict]:
     """Fallback without a browser: the shell callback for each explorer URL."""
     bodies = []
     for url in EXPLORER_URLS:
@@ -242,7 +242,7 @@ def main() -> int:
             print(f"(could not capture callbacks: {exc})", file=sys.stderr)
             callbacks = []
         if not callbacks:
-            callbacks, source = built_callbacks(base), "built from the shell callback"
+            callbacks, source = built_callbacks(), "built from the shell callback"
         print(f"server {base}; {len(callbacks)} explorer callback payloads {source}")
 
         warm, _ = run_phase(base, callbacks, args.warmup, args.threads, seed=1)

@@ -90,8 +90,8 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("endpoint", ["crosstab", "trend"])
-@pytest.mark.parametrize(("name", "query"), HOSTILE, ids=[n for n, _ in HOSTILE])
-def test_hostile_input_is_a_4xx_problem_and_server_keeps_serving(client, endpoint, name, query):
+@pytest.mark.parametrize("query", [q for _, q in HOSTILE], ids=[n for n, _ in HOSTILE])
+def test_hostile_input_is_a_4xx_problem_and_server_keeps_serving(client, endpoint, query):
     response = client.get(f"/api/v1/{endpoint}?{query}")
     assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/problem+json"

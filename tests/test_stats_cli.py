@@ -26,7 +26,7 @@ def data():
 
 @pytest.fixture
 def cli(data, monkeypatch):
-    monkeypatch.setattr(barometer.ingest, "load_dataset", lambda path=None, **_: data)
+    monkeypatch.setattr(barometer.ingest, "load_dataset", lambda *_, **__: data)
     runner = CliRunner()
     return lambda *args: runner.invoke(main, list(args))
 

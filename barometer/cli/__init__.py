@@ -17,14 +17,14 @@ _COMMAND_MODULES: dict[str, tuple[str, ...]] = {
 
 
 class _LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, _ctx: click.Context) -> list[str]:
         names = []
         for module, attrs in _COMMAND_MODULES.items():
             if importlib.util.find_spec(module) is not None:
                 names.extend(a.replace("_", "-") for a in attrs)
         return sorted(names)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, _ctx: click.Context, cmd_name: str) -> click.Command | None:
         attr = cmd_name.replace("-", "_")
         for module, attrs in _COMMAND_MODULES.items():
             if attr in attrs and importlib.util.find_spec(module) is not None:

@@ -49,7 +49,7 @@ class DataDefault:
     `text` says it in words for help texts."""
 
     text: str
-    resolve: Callable[[Codebook, tuple[int, ...], Mapping[str, Any]], Any]
+    resolve: Callable[[ParseContext], Any]
 
 
 @dataclass(frozen=True)
@@ -113,19 +113,19 @@ class Param:
         return ",".join(encoded)
 
 
-def _first_indicator(codebook: Codebook, years: tuple[int, ...], values: Mapping[str, Any]) -> str:
-    substantive = [i for i in codebook.indicators if not i.demographic]
+def _first_indicator(ctx: ParseContext) -> str:
+    substantive = [i for i in ctx.codebook.indicators if not i.demographic]
     trust = [i for i in substantive if i.topic == "trust" and i.type in ("single", "ordinal")]
-    return (trust or substantive or list(codebook.indicators))[0].id
+    return (trust or substantive or list(ctx.codebook.indicators))[0].id
 
 
 FIRST_QUESTION = DataDefault(N_("the first trust question"), _first_indicator)
 LATEST_WAVE = DataDefault(N_("the latest wave"),
-                          lambda codebook, years, values: (max(years),) if years else ())
-EVERY_WAVE = DataDefault(N_("every wave"), lambda codebook, years, values: ())
+                          lambda ctx: (max(ctx.years),) if ctx.years else ())
+EVERY_WAVE = DataDefault(N_("every wave"), lambda _ctx: ())
 FIRST_NET = DataDefault(
     N_("the first net (e.g. full + some trust), else the first answer"),
-    lambda codebook, years, values: default_category(codebook, values.get("indicator", "")))
+    lambda ctx: default_category(ctx.codebook, ctx.values.get("indicator", "")))
 
 
 PARAMETERS: tuple[Param, ...] = (
@@ -278,7 +278,7 @@ class ParamTable:
     def _default(self, param: Param, ctx: ParseContext, view: str) -> Any:
         default = param.default_for(view)
         if isinstance(default, DataDefault):
-            return default.resolve(ctx.codebook, ctx.years, ctx.values)
+            return default.resolve(ctx)
         return default
 
     def defaults(self, codebook: Codebook, years: Sequence[int], view: str = "crosstab"):

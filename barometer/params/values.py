@@ -117,10 +117,10 @@ class Choice:
     def accepted(self) -> list[str]:
         return [*self.choices, *self.aliases]
 
-    def schema(self, ctx: SchemaContext) -> dict:
+    def schema(self, _ctx: SchemaContext) -> dict:
         return {"type": "string", "enum": self.accepted()}
 
-    def allowed(self, ctx: SchemaContext) -> list[str]:
+    def allowed(self, _ctx: SchemaContext) -> list[str]:
         return list(self.choices)
 
 
@@ -143,10 +143,10 @@ class Flag:
     def echo(self, value: bool) -> bool:
         return value
 
-    def schema(self, ctx: SchemaContext) -> dict:
+    def schema(self, _ctx: SchemaContext) -> dict:
         return {"type": "string", "enum": ["1", "0", "true", "false"]}
 
-    def allowed(self, ctx: SchemaContext) -> list[str]:
+    def allowed(self, _ctx: SchemaContext) -> list[str]:
         return ["1", "0"]
 
 
@@ -168,10 +168,10 @@ class Language:
     def echo(self, value: str) -> str:
         return value
 
-    def schema(self, ctx: SchemaContext) -> dict:
+    def schema(self, _ctx: SchemaContext) -> dict:
         return {"type": "string", "enum": list(LANGUAGES)}
 
-    def allowed(self, ctx: SchemaContext) -> list[str]:
+    def allowed(self, _ctx: SchemaContext) -> list[str]:
         return list(LANGUAGES)
 
 
@@ -378,10 +378,10 @@ class AnswerCategory:
     def echo(self, value: str | None) -> str | None:
         return value
 
-    def schema(self, ctx: SchemaContext) -> dict:
+    def schema(self, _ctx: SchemaContext) -> dict:
         return {"type": "string", "pattern": f"^{CODE_PATTERN}$", "maxLength": MAX_VALUE_LENGTH}
 
-    def allowed(self, ctx: SchemaContext) -> list[str]:
+    def allowed(self, _ctx: SchemaContext) -> list[str]:
         return []
 
 
@@ -408,8 +408,8 @@ class Integer:
     def echo(self, value: int) -> int:
         return value
 
-    def schema(self, ctx: SchemaContext) -> dict:
+    def schema(self, _ctx: SchemaContext) -> dict:
         return {"type": "integer", "minimum": self.low, "maximum": self.high}
 
-    def allowed(self, ctx: SchemaContext | ParseContext) -> list[str]:
+    def allowed(self, _ctx: SchemaContext | ParseContext) -> list[str]:
         return [str(n) for n in range(self.low, self.high + 1)][:20]

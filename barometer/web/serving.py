@@ -233,7 +233,7 @@ def configure_server(app: dash.Dash) -> None:
         return error_response(exc.code, exc.name, exc.description or exc.name)
 
     @server.errorhandler(Exception)
-    def unexpected_error(exc: Exception):
+    def unexpected_error(_exc: Exception):
         log.exception("unhandled error on %s %s", flask.request.method, flask.request.path)
         return error_response(500, "Internal server error",
                               "The server could not answer this request; it has been logged.")

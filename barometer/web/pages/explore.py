@@ -300,7 +300,7 @@ def register(app, app_ctx: AppContext) -> None:
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
-    def edit_filter_rows(add_clicks, remove_clicks, rows, lang):
+    def edit_filter_rows(_add_clicks, remove_clicks, rows, lang):
         rows = rows or []
         trigger = ctx.triggered_id
         if trigger == ids.ADD_FILTER:
