@@ -319,5 +319,21 @@ class ParamTable:
         return echo
 
 
+    # -- documentation ---------------------------------------------------------------------
+
+    def markdown(self) -> str:
+        """The README's table of parameters (a test keeps the README equal to it)."""
+        lines = ["| parameter | views | default | meaning |", "|---|---|---|---|"]
+        for param in self.params:
+            views = ", ".join(v for v in VIEWS if param.applies_to(v))
+            defaults = {v: param.describe_default(v) for v in VIEWS if param.applies_to(v)}
+            default = " / ".join(dict.fromkeys(defaults.values()))
+            if len(set(defaults.values())) > 1:
+                default = "; ".join(f"{v}: {d}" for v, d in defaults.items()
+                                    if d != param.describe_default("crosstab") or v == "crosstab")
+            lines.append(f"| `{param.name}` | {views} | {default} | {param.help} |")
+        return "\n".join(lines)
+
+
 PARAMETER_TABLE = ParamTable(PARAMETERS)
 ViewParams = PARAMETER_TABLE.view_type

@@ -6,6 +6,7 @@ URL = "url"
 LANG_STORE = "lang-store"
 TITLE_STORE = "title-store"
 SHELL = "shell"
+MAIN = "main"  # the skip link's target
 NAV_LINKS = "nav-links"
 BANNER = "demo-banner"
 LANG_SWITCH = "lang-switch"

@@ -119,7 +119,7 @@ def shell_layout(app_ctx: AppContext, pathname: str | None, search: str | None,
         html.A(_("Skip to content"), href="#main", className="skip-link"),
         navbar(app_ctx.codebook, path, search, lang),
         demo_banner(app_ctx.codebook, lang),
-        html.Main(dbc.Container(content, fluid=True), id="main", lang=lang),
+        html.Main(dbc.Container(content, fluid=True), id=ids.MAIN, lang=lang),
         html.Footer(dbc.Container(source_caption(app_ctx.codebook, lang, app_ctx.dataset.version),
                                   fluid=True), className="site-footer"),
     ], className=f"page page-{path.strip('/') or 'explore'}", lang=lang)
