@@ -86,6 +86,29 @@ def list_pattern(names: Sequence[object]) -> str:
     return f"^{one}(?:,{one})*$"
 
 
+def pick_codes(name: str, raw: str, allowed: Sequence[str], ctx: ParseContext) -> tuple[str, ...]:
+    """Comma-separated codes from `allowed`: case forgiven, repeats dropped, in `allowed`'s
+    order; each unknown code is reported (a lenient parse keeps the others); none left: the
+    parameter falls back to its default."""
+    chosen: list[str] = []
+    for part in raw.split(","):
+        code = part.strip()
+        if not code:
+            continue
+        if code not in allowed:
+            matches = [a for a in allowed if a.lower() == code.lower()]
+            if not matches:
+                ctx.bad(name, code, closest_first(code, list(allowed)))
+                continue
+            code = matches[0]
+        if code not in chosen:
+            chosen.append(code)
+    if not chosen:
+        raise Invalid(name)
+    order = {a: i for i, a in enumerate(allowed)}
+    return tuple(sorted(chosen, key=order.__getitem__))
+
+
 # -- the kinds --------------------------------------------------------------------------------
 
 
@@ -253,25 +276,8 @@ class CodeList:
         return [str(y) for y in ctx.years]
 
     def parse(self, name: str, raw: str, ctx: ParseContext) -> tuple:
-        allowed = self.names(ctx)
-        chosen: list[str] = []
-        for part in raw.split(","):
-            code = part.strip()
-            if not code:
-                continue
-            if code not in allowed:
-                matches = [a for a in allowed if a.lower() == code.lower()]
-                if not matches:
-                    ctx.bad(name, code, closest_first(code, allowed))
-                    continue
-                code = matches[0]
-            if code not in chosen:
-                chosen.append(code)
-        if not chosen:
-            raise Invalid(name)
-        order = {a: i for i, a in enumerate(allowed)}
-        ordered = sorted(chosen, key=order.__getitem__)
-        return tuple(int(c) for c in ordered) if self.source == "years" else tuple(ordered)
+        chosen = pick_codes(name, raw, self.names(ctx), ctx)
+        return tuple(int(c) for c in chosen) if self.source == "years" else chosen
 
     def encode(self, value: tuple) -> list[str]:
         return [",".join(str(v) for v in value)] if value else []
@@ -317,24 +323,8 @@ class FilterCondition:
             return ctx.reject(name, raw, (), _(
                 "filter on {value}: multiple-response items cannot filter").format(
                 value=repr(indicator)))
-        allowed = [c.code for c in codebook.categories_of(ind)]
-        chosen: list[str] = []
-        for part in codes_raw.split(","):
-            code = part.strip()
-            if not code:
-                continue
-            if code not in allowed:
-                matches = [a for a in allowed if a.lower() == code.lower()]
-                if not matches:
-                    ctx.bad(name, code, closest_first(code, allowed))
-                    continue
-                code = matches[0]
-            if code not in chosen:
-                chosen.append(code)
-        if not chosen:
-            raise Invalid(name)
-        order = {a: i for i, a in enumerate(allowed)}
-        return indicator, tuple(sorted(chosen, key=order.__getitem__))
+        return indicator, pick_codes(name, codes_raw, [c.code for c in codebook.categories_of(ind)],
+                                     ctx)
 
     def encode(self, value: tuple[str, tuple[str, ...]]) -> list[str]:
         indicator, codes = value
