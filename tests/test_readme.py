@@ -78,9 +78,12 @@ def test_every_readme_command_runs(command, workdir):
 
 
 def run_server(command: str, workdir: Path, env: dict[str, str]) -> None:
-    """Start a `barometer serve` command on a free local port, ask /healthz, stop it."""
+    """Start a `barometer serve` command on a free local port, ask /healthz, stop it. One worker:
+    the command's options are all parsed and used, but four workers would crowd the test
+    machine's two cores while the browser tests run beside."""
     port = free_port()
-    proc = subprocess.Popen(["bash", "-c", f"exec {command} --host 127.0.0.1 --port {port}"],
+    proc = subprocess.Popen(["bash", "-c",
+                             f"exec {command} --host 127.0.0.1 --port {port} --workers 1"],
                             cwd=workdir, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
