@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -70,6 +71,9 @@ def _common_options(fn: Callable) -> Callable:
         click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Ad hoc: a survey file (.sav/.zsav/.dta/.csv) read with its own metadata, no codebook."),
         click.option("--weight", "weight_var", default=None, help="Ad hoc (--data): the weight variable."),
+        click.option("--no-suppress", "no_suppress", is_flag=True,
+                     help="Show every figure, even of groups under the minimum base (a local run "
+                          "on your own data; the public service always suppresses)."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -214,13 +218,14 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
         _fail(str(exc), 2)
     for notice in params.notices:
         click.echo(f"note: {notice}", err=True)
+    query = params.query(disclosure=not values.get("no_suppress", False))
     try:
         if view == "trend":
-            result = trend(dataset, params.query(), params.category)
+            result = trend(dataset, query, params.category)
         elif view == "frequencies":
-            result = frequencies(dataset, params.query(by=None))
+            result = frequencies(dataset, replace(query, by=None))
         else:
-            result = crosstab(dataset, params.query())
+            result = crosstab(dataset, query)
     except QueryError as exc:
         _fail(str(exc), 2)
     _emit(view, result, params, dataset, values["fmt"], ad_hoc, table)

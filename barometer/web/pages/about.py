@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from barometer.i18n import format_number, gettext_for
 from barometer.params import ViewParams
+from barometer.present.labels import disclosure_rules
 from barometer.web.context import AppContext
 
 FORMULAS = (
@@ -70,6 +71,8 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
         html.H2(_("Small bases"), className="h5 mt-3"),
         html.P(_("Figures from fewer than {small} respondents are marked as a small base; under "
                  "{minimum} they are not shown at all.").format(small=t.small_base, minimum=t.min_base)),
+        html.H2(_("Protecting respondents"), className="h5 mt-3", id="disclosure"),
+        html.Ul([html.Li(rule) for rule in disclosure_rules(params.lang, t.min_base)]),
         html.H2(_("Data version"), className="h5 mt-3"),
         html.P([html.Code(app_ctx.dataset.version), " · ",
                 _("synthetic demonstration data") if info.synthetic else info.version]),
