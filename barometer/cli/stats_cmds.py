@@ -70,6 +70,9 @@ def _common_options(fn: Callable) -> Callable:
         click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Ad hoc: a survey file (.sav/.zsav/.dta/.csv) read with its own metadata, no codebook."),
         click.option("--weight", "weight_var", default=None, help="Ad hoc (--data): the weight variable."),
+        click.option("--encoding", "encoding", default=None, metavar="NAME",
+                     help="Ad hoc (--data): read the files' text in this encoding (e.g. cp1252) instead of "
+                     "the one they declare (default: the declared one, then UTF-8, cp1252, latin-1)."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -79,14 +82,18 @@ def _common_options(fn: Callable) -> Callable:
 # -- loading ----------------------------------------------------------------------------------------
 
 
-def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: str | None):
-    """(dataset, ad_hoc info) from the codebook, or from files drafted in memory."""
+def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: str | None,
+          encoding: str | None = None):
+    """(dataset, ad_hoc info) from the codebook, or from files drafted in memory; in ad hoc mode,
+    warnings (a fallback encoding) are told on stderr."""
     from barometer.ingest import IngestError, build_dataset, draft_codebook, load_dataset
 
+    if encoding and not data_files:
+        _fail("--encoding applies to --data files; a codebook sets `encoding:` on each source", 2)
     try:
         if not data_files:
             return load_dataset(codebook_path), None
-        codebook, notes = draft_codebook(list(data_files))
+        codebook, notes = draft_codebook(list(data_files), encoding=encoding)
         raw = codebook.model_dump(by_alias=True, exclude_none=True)
         for source in raw["sources"]:
             source.pop("weight", None)
@@ -96,9 +103,19 @@ def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: 
 
         codebook = Codebook.model_validate(raw)
         dataset, _ = build_dataset(codebook, Path.cwd())
+        _tell_ad_hoc(notes)
         return dataset, {"notes": notes}
     except (IngestError, CodebookError, OSError) as exc:
         _fail(str(exc), 1)
+
+
+def _tell_ad_hoc(notes: list[str]) -> None:
+    """Warnings from drafting."""
+    from barometer.ingest.readers import WarningNote
+
+    for note in notes:
+        if isinstance(note, WarningNote):
+            click.echo(f"warning: {note}", err=True)
 
 
 def _ad_hoc_indicator(dataset, name: str) -> str:
@@ -204,7 +221,8 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
     from barometer.stats import QueryError, crosstab, frequencies, trend
     from barometer.stats.query import data_years
 
-    dataset, ad_hoc = _load(values["codebook_path"], values["data_files"], values["weight_var"])
+    dataset, ad_hoc = _load(values["codebook_path"], values["data_files"], values["weight_var"],
+                            values.get("encoding"))
     raw = raw_query(view, values, table)
     if ad_hoc is not None:
         raw = _ad_hoc_names(dataset, raw)

@@ -27,22 +27,25 @@ from barometer.codebook_yaml import codebook_yaml, write_codebook
 from barometer.ingest.errors import IngestError
 from barometer.ingest.merge import FileDraft, merge_items, merge_sources
 from barometer.ingest.naming import snake_id, source_id
-from barometer.ingest.readers import read_survey
+from barometer.ingest.readers import WarningNote, read_survey
 from barometer.ingest.roles import PLACEHOLDER_COUNTRY, PLACEHOLDER_YEAR, guess_roles
 from barometer.ingest.variables import draft_items
 
 
-def draft_codebook(paths: Sequence[Path]) -> tuple[Codebook, list[str]]:
-    """A codebook for `paths` drafted from their metadata, and notes on what was guessed.
+def draft_codebook(paths: Sequence[Path], *, encoding: str | None = None) -> tuple[Codebook, list[str]]:
+    """A codebook for `paths` drafted from their metadata, and notes on what was guessed (those
+    that need attention are `WarningNote`s).
 
-    Source files are recorded as absolute paths; `codebook_yaml(..., relative_to=)` rewrites
-    them relative to where the YAML is written.
+    `encoding` (for every file) overrides what the files declare; without it a file whose text is
+    not valid in its own encoding is read in a fallback one. Either way the encoding used is
+    recorded on the source, so ingest reads the file the same way. Source files are recorded as
+    absolute paths; `codebook_yaml(..., relative_to=)` rewrites them relative to the YAML.
     """
     paths = [Path(p).resolve() for p in paths]
     if not paths:
         raise IngestError("no files given to draft a codebook from")
     source_ids: set[str] = set()
-    drafts = [_draft_file(path, source_id(path, source_ids)) for path in paths]
+    drafts = [_draft_file(path, source_id(path, source_ids), encoding) for path in paths]
     notes = [note for draft in drafts for note in draft.notes]
     countries, sources = merge_sources(drafts, notes)
     raw = _codebook_data(drafts, countries, sources, merge_items(drafts))
@@ -52,14 +55,15 @@ def draft_codebook(paths: Sequence[Path]) -> tuple[Codebook, list[str]]:
         raise IngestError(f"drafting a codebook for {', '.join(map(str, paths))} failed: {exc}") from None
 
 
-def _draft_file(path: Path, source: str) -> FileDraft:
+def _draft_file(path: Path, source: str, encoding: str | None) -> FileDraft:
     """Read one file and guess its roles and items; notes in the order they were found."""
-    frame, meta = read_survey(path)
+    frame, meta = read_survey(path, encoding=encoding)
     notes = list(meta.notes)
     roles = guess_roles(frame, meta, path, notes)
     items = draft_items(frame, meta, set(roles.variables.values()), notes, path.name)
-    encoding = meta.encoding if meta.notes else None
-    return FileDraft(path, source, meta, items, roles.variables, roles.countries, roles.year, encoding, notes)
+    return FileDraft(
+        path, source, meta, items, roles.variables, roles.countries, roles.year, meta.chosen_encoding, notes
+    )
 
 
 def _codebook_data(
@@ -89,6 +93,7 @@ def _codebook_data(
 __all__ = [
     "PLACEHOLDER_COUNTRY",
     "PLACEHOLDER_YEAR",
+    "WarningNote",
     "codebook_yaml",
     "draft_codebook",
     "snake_id",
