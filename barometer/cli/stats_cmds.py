@@ -85,7 +85,7 @@ def _common_options(fn: Callable) -> Callable:
 def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: str | None,
           encoding: str | None = None):
     """(dataset, ad_hoc info) from the codebook, or from files drafted in memory; in ad hoc mode,
-    warnings (a fallback encoding) are told on stderr."""
+    warnings (a fallback encoding) and rows left out (a missing weight) are told on stderr."""
     from barometer.ingest import IngestError, build_dataset, draft_codebook, load_dataset
 
     if encoding and not data_files:
@@ -102,24 +102,33 @@ def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: 
         from barometer.codebook import Codebook
 
         codebook = Codebook.model_validate(raw)
-        dataset, _ = build_dataset(codebook, Path.cwd())
-        _tell_ad_hoc(notes)
+        dataset, report = build_dataset(codebook, Path.cwd())
+        _tell_ad_hoc(notes, report)
         return dataset, {"notes": notes}
     except (IngestError, CodebookError, OSError) as exc:
         _fail(str(exc), 1)
 
 
-def _tell_ad_hoc(notes: list[str]) -> None:
-    """Warnings from drafting."""
+def _tell_ad_hoc(notes: list[str], report) -> None:
+    """Warnings from drafting, and every row left out by ingest with the reason and the count."""
     from barometer.ingest.readers import WarningNote
 
     for note in notes:
         if isinstance(note, WarningNote):
             click.echo(f"warning: {note}", err=True)
+    for file in report.files:
+        for problem in file.errors:
+            click.echo(f"note: {problem}", err=True)
+        if file.rows_rejected and file.rows_loaded:
+            click.echo(f"note: {Path(file.file).name}: {file.rows_rejected:,} of {file.rows_read:,} rows left "
+                       f"out; the statistics use the other {file.rows_loaded:,}", err=True)
 
 
 def _ad_hoc_indicator(dataset, name: str) -> str:
-    """A file's variable name -> the drafted indicator id (ids are snake_case of the names)."""
+    """A file's variable name -> the drafted indicator id (ids are snake_case of the names); a
+    variable that was not drafted (a date, free text, a role) is refused, saying why."""
+    from barometer.ingest.draft import why_not_drafted
+
     cb = dataset.codebook
     if name in cb.by_id:
         return name
@@ -128,7 +137,12 @@ def _ad_hoc_indicator(dataset, name: str) -> str:
             if smap.variable == name or (smap.variables and name in smap.variables.values()):
                 return ind.id
     lowered = name.lower()
-    return next((ind.id for ind in cb.indicators if ind.id == lowered), name)
+    found = next((ind.id for ind in cb.indicators if ind.id == lowered), None)
+    if found is None:
+        why = why_not_drafted(cb, name)
+        if why:
+            _fail(f"{name!r} is not an indicator: {why}", 2)
+    return found or name
 
 
 def _ad_hoc_names(dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:

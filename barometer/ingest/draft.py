@@ -29,7 +29,7 @@ from barometer.ingest.merge import FileDraft, merge_items, merge_sources
 from barometer.ingest.naming import snake_id, source_id
 from barometer.ingest.readers import WarningNote, read_survey
 from barometer.ingest.roles import PLACEHOLDER_COUNTRY, PLACEHOLDER_YEAR, guess_roles
-from barometer.ingest.variables import draft_items
+from barometer.ingest.variables import draft_items, draft_variable, is_date_variable
 
 
 def draft_codebook(paths: Sequence[Path], *, encoding: str | None = None) -> tuple[Codebook, list[str]]:
@@ -64,6 +64,35 @@ def _draft_file(path: Path, source: str, encoding: str | None) -> FileDraft:
     return FileDraft(
         path, source, meta, items, roles.variables, roles.countries, roles.year, meta.chosen_encoding, notes
     )
+
+
+_ROLE_NAMES = {"weight": "weight", "respondent_id": "respondent id", "country_variable": "country",
+               "year_variable": "year", "strata": "strata", "psu": "PSU"}
+
+
+def why_not_drafted(codebook: Codebook, variable: str) -> str | None:
+    """Why a variable of a drafted codebook's files is not an indicator (a role, a date, free text,
+    no answers), or None when no file has it: an ad hoc question about it can say so."""
+    wanted = variable.casefold()
+    for source in codebook.sources:
+        name = Path(source.file).name
+        for role, said in _ROLE_NAMES.items():
+            if str(getattr(source, role) or "").casefold() == wanted:
+                return f"it is the {said} variable of {name}"
+        _, meta = read_survey(Path(source.file), encoding=source.encoding, metadata_only=True)
+        column = next((c for c in meta.columns if c.casefold() == wanted), None)
+        if column is None:
+            continue
+        if is_date_variable(meta, column):
+            return (f"{column} in {name} is a date variable ({meta.formats.get(column)}); dates are "
+                    f"not analysed, only answers and numbers")
+        frame, meta = read_survey(Path(source.file), columns=[column], encoding=source.encoding)
+        _, why = draft_variable(frame[column], meta)
+        if why == "free-text":
+            return f"{column} in {name} holds free text, which is not analysed"
+        if why == "empty":
+            return f"{column} in {name} has no answers"
+    return None
 
 
 def _codebook_data(

@@ -49,7 +49,7 @@ def draft_items(
     for col in frame.columns:
         if col in roles or col in in_sets:
             continue
-        if _is_date(meta, col):
+        if is_date_variable(meta, col):
             skipped["date"].append(col)
             continue
         item, why = draft_variable(frame[col], meta)
@@ -104,7 +104,8 @@ def _multiple_response_sets(
     return items, in_sets
 
 
-def _is_date(meta: FileMeta, var: str) -> bool:
+def is_date_variable(meta: FileMeta, var: str) -> bool:
+    """A date or time variable, by its SPSS or Stata display format (dates are not analysed)."""
     fmt = str(meta.formats.get(var, "")).upper()
     return any(fmt.startswith(prefix) for prefix in _DATE_FORMATS)
 
