@@ -1,10 +1,12 @@
 """Draft a codebook from survey files' own metadata, so any file can be explored unchanged.
 
-Variable labels become question text, value labels categories; declared user-missing values and
-codes whose label reads "don't know" / "refused" (in several languages) become DK/RA categories;
-"not applicable"/"missing" codes become missing. Weight, country, year, respondent id, strata and
-PSU variables are guessed from their names and checked against the data. Every guess is returned
-as a note, and written as comments at the top of the YAML.
+Variable labels become question text, value labels of the codes chosen categories; declared
+user-missing values and codes whose label reads "don't know" / "refused" (in several languages)
+become DK/RA categories; non-answers ("not applicable", "legal skip", "interviewer error", "break
+off", "missing", ...) become missing codes, never categories, so no statistic counts them; labelled
+codes nobody chose are left out. Weight, country, year, respondent id, strata and PSU variables are
+guessed from their names and checked against the data. Every guess is returned as a note, and
+written as comments at the top of the YAML.
 
 Files without a country variable get the placeholder country `ALL` ("All respondents"); without a
 year variable or a year in the file name, the year the file was written (from its metadata) stands
