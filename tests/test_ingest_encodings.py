@@ -162,6 +162,11 @@ indicators:
     good.write_text(book_text.replace("ENCODING", "cp1252"), encoding="utf-8")
     dataset, report = build_dataset(load_codebook(good), tmp_path)
     assert report.errors == [] and report.warnings == [] and len(dataset.frame) == N
+    unset = tmp_path / "unset.yaml"
+    unset.write_text(book_text.replace(", encoding: ENCODING", ""), encoding="utf-8")
+    dataset, report = build_dataset(load_codebook(unset), tmp_path)
+    assert report.errors == [] and len(dataset.frame) == N
+    assert len(report.warnings) == 1 and "survey.dta" in report.warnings[0] and "read as cp1252" in report.warnings[0]
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(book_text.replace("ENCODING", "utf-8"), encoding="utf-8")
     result = CliRunner().invoke(main, ["ingest", "--codebook", str(wrong)])

@@ -90,11 +90,12 @@ def _reader(path: Path):
 
 
 def _is_encoding_problem(exc: Exception) -> bool:
-    """readstat's conversion errors, and pyreadstat's own UTF-8 decoding of unconverted text."""
+    """readstat's conversion errors (or a declared character set it does not know), and
+    pyreadstat's own UTF-8 decoding of unconverted text."""
     if isinstance(exc, UnicodeError):
         return True
     text = str(exc).lower()
-    return "encoding" in text or "convert string" in text or "unicode" in text or "codec" in text
+    return any(word in text for word in ("encoding", "convert string", "unicode", "codec", "character set"))
 
 
 def known_encoding(name: str, path: Path) -> str:
