@@ -32,7 +32,7 @@ FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin1")
 
 class WarningNote(str):
     """A note the reader must see, not only a guess to check: text read in a fallback encoding.
-    Command lines print it as a warning (and in ad hoc mode, where notes are not printed)."""
+    Command lines print it as a warning, also in ad hoc mode where other notes are not printed."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def read_survey(
             continue
         notes = [] if enc in (None, encoding) else [_fallback_warning(path, enc)]
         return frame, _file_meta(meta, chosen=enc, notes=notes)
-    if encoding:
+    if encoding and has_user_missing:
         raise UnreadableFileError(
             f"{path}: cannot read the file as {encoding}, the encoding asked for ({_describe(first)}); "
             f"leave the encoding out to try the file's own, then UTF-8, cp1252 and latin-1"
