@@ -85,7 +85,8 @@ def test_json_carries_echo_version_synthetic_labels_and_tests(client, dataset):
               year="2025", lang="sq").get_json()
     assert doc["query"] == {"indicator": "trust_police", "by": "gender", "country": ["AL"],
                             "year": [2025], "filter": [], "weighted": True, "percent": "column",
-                            "missing": "hide", "pool": "separate", "lang": "sq"}
+                            "missing": "hide", "pool": "separate", "lang": "sq",
+                            "category": "trust"}
     assert doc["data_version"] == dataset.version
     assert doc["synthetic"] is True
     cb = dataset.codebook
