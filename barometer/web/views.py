@@ -10,15 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import pandas as pd
-
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
 from barometer.present.figures import crosstab_figure, empty_figure, trend_figure
 from barometer.present.labels import base_note, category_labels, source_caption
 from barometer.present.tables import Section, display_tables
-from barometer.stats import QueryError, crosstab, trend
+from barometer.stats import QueryError, compare, crosstab, trend
 from barometer.stats.query import data_years, default_category
 
 
@@ -71,22 +69,15 @@ class Views:
             params, lambda: trend(self.dataset, params.query(pool="separate"), category), draw)
 
     def _compare(self, params: ViewParams) -> View:
-        """Every chosen country side by side (and pooled, when asked) in one wave."""
+        """Every chosen country side by side (and pooled, when asked) in one wave: the last year
+        of the link (a page forgives several; the API refuses them)."""
         params = replace(params, by=None, years=params.years[-1:] or self.years[-1:])
-
-        def compute():
-            separate = crosstab(self.dataset, params.query(pool="separate"))
-            if params.pool == "separate":
-                return separate
-            pooled = crosstab(self.dataset, params.query())
-            return replace(pooled, table=pd.concat([separate.table, pooled.table],
-                                                   ignore_index=True))
 
         def draw(result, note: str) -> dict:
             return crosstab_figure(result, self.codebook, params.lang, "stacked", base_note=note,
                                    caption=self.caption(params.lang))
 
-        return self._build(params, compute, draw)
+        return self._build(params, lambda: compare(self.dataset, params.query()), draw)
 
     def _build(self, params: ViewParams, compute: Callable, draw: Callable) -> View:
         """Compute a result, then its base note, figure and tables; a query the data cannot

@@ -1,0 +1,38 @@
+"""Compare: one question across countries in one wave, each country separately and, when the
+query pools, the pooled figure after them (pooling rule: the query's `pool`, facts in
+`Result.pooled`). The Compare page, `/api/v1/compare` and the assistant's `compare` tool all
+take their figures from here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from barometer.dataset import Dataset
+from barometer.stats.query import Query, QueryError, data_years
+from barometer.stats.result import Result
+from barometer.stats.tables import crosstab
+
+
+def compare_wave(dataset: Dataset, years: Sequence[int]) -> tuple[int, ...]:
+    """The one wave a comparison shows: the year asked, else the latest in the data."""
+    if len(years) > 1:
+        raise QueryError("year", ",".join(str(y) for y in years), [str(y) for y in years],
+                         reason="compare shows one wave; give one year", ordered=True)
+    return tuple(years) or data_years(dataset)[-1:]
+
+
+def compare(dataset: Dataset, query: Query) -> Result:
+    """The countries of `query` side by side in its one wave (no breakdown), then the pooled
+    row per `query.pool` ("separate": no pooled row). Tests and notes are the pooled table's
+    when pooling (its `pooled` says which countries were pooled)."""
+    if query.by is not None:
+        raise QueryError("by", query.by, reason="compare has no breakdown")
+    query = replace(query, years=compare_wave(dataset, query.years))
+    separate = crosstab(dataset, replace(query, pool="separate"))
+    if query.pool == "separate":
+        return separate
+    pooled = crosstab(dataset, query)
+    return replace(pooled, table=pd.concat([separate.table, pooled.table], ignore_index=True))
