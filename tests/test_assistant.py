@@ -221,3 +221,30 @@ def test_the_news_prompt_carries_the_honesty_rules_and_the_data_facts(assistant)
         assert rule in text, rule
     with pytest.raises(ValueError, match="not an indicator id"):
         news_prompt(assistant, {"indicator": "nope"})
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "env", "named"), [
+    (["--base-url", "ftp://example.org"], {}, "--base-url"),
+    (["--base-url", "https://example.org/?x=1"], {}, "--base-url"),
+    ([], {"BAROMETER_PUBLIC_URL": "example.org"}, "BAROMETER_PUBLIC_URL"),
+])
+def test_a_bad_public_address_is_refused_naming_where_it_came_from(args, env, named):
+    from click.testing import CliRunner
+
+    from barometer.cli import main
+
+    done = CliRunner().invoke(main, ["mcp", *args], env=env)
+    assert done.exit_code == 2 and named in done.output
+
+
+def test_the_public_address_comes_from_the_option_then_the_setting(monkeypatch):
+    from barometer.cli.assistant_cmds import DEFAULT_PUBLIC_URL, public_url
+
+    monkeypatch.delenv("BAROMETER_PUBLIC_URL", raising=False)
+    assert public_url(None) == DEFAULT_PUBLIC_URL
+    monkeypatch.setenv("BAROMETER_PUBLIC_URL", "https://survey.example.org/")
+    assert public_url(None) == "https://survey.example.org"
+    assert public_url("http://localhost:9000") == "http://localhost:9000"
