@@ -20,6 +20,8 @@ from conftest import free_port
 from mcp import Client
 from mcp_support import VIEW_CALLS, api_part, api_query
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 RPC_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
 

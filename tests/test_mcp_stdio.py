@@ -17,6 +17,7 @@ from mcp_support import BAD_CALLS, TOO_BIG, VIEW_CALLS, api_part, api_query
 from barometer.ingest import load_dataset
 from barometer.web.app import create_app
 
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://barometer.example.org"
 

@@ -6,7 +6,8 @@ A view tool's arguments are the parameter table's entries for that view (`Param.
 `Param.help`, `Param.describe_default`, as the OpenAPI document builds them), parsed strictly:
 a bad value is a `ToolError` naming the parameter and the closest valid values. Figures come
 from `barometer.stats`, documents from `barometer.present` (so disclosure control and notes are
-the API's). An answer carries at most `MAX_ROWS` rows.
+the API's). An answer carries at most `MAX_ROWS` rows. Explorer paths for permalinks come from
+the page registry (`barometer.web.registry`, a data-only module: no Dash is imported).
 """
 
 from __future__ import annotations
