@@ -6,11 +6,14 @@ with a clear message under CI=true, so CI can never pass by skipping them.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -47,6 +50,53 @@ def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("server did not answer within 90 s")
+
+
+def port_open(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def barometer_serve(*args: str, env: dict | None = None, healthy: bool = True,
+                    log: list[str] | None = None) -> Iterator[str]:
+    """`barometer serve` (gunicorn) on a free loopback port; yields its base URL once it answers
+    /healthz (`healthy`), or as soon as it accepts connections (a cold server: no request has
+    reached a worker yet). `log` collects its output after it stops."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "barometer.cli", "serve", "--host", "127.0.0.1", "--port",
+         str(port), *args],
+        cwd=ROOT, env={**os.environ, "BAROMETER_CACHE_URL": "", **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"barometer serve exited:\n{proc.stdout.read()[-3000:]}")
+            if port_open(port):
+                if not healthy:
+                    break
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                        break
+            if time.monotonic() > deadline:
+                raise RuntimeError("barometer serve did not answer within 90 s")
+            time.sleep(0.05)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+        if log is not None:
+            log.append(out or "")
 
 
 @pytest.fixture(scope="session")
@@ -91,10 +141,19 @@ class ConsoleWatch:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
 
+def new_context(browser, **options):
+    """A browser context whose page loads may take a minute: the machine runs the whole suite on
+    two cores, and the first load of plotly.js competes with the other tests."""
+    context = browser.new_context(**options)
+    context.set_default_navigation_timeout(60_000)
+    context.set_default_timeout(45_000)
+    return context
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh browser page; the test fails if the console logged an error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = new_context(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     watch = ConsoleWatch(pg)
     pg.console_watch = watch

@@ -162,23 +162,44 @@ def test_indicators_lists_codebook_and_availability(client, dataset):
 # -- disclosure control --------------------------------------------------------------------------
 
 
+FIGURES = ("n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted",
+           "eff_base")
+
+
 def test_suppressed_cells_have_no_figures_in_json_and_csv(client, dataset):
     doc = get(client, "/api/v1/crosstab", **SUPPRESSED_REGION).get_json()
     min_base = dataset.codebook.dataset.thresholds.min_base
-    suppressed = [r for r in doc["rows"] if r["suppressed"]]
+    truth = crosstab(dataset, Query("safe_neighbourhood", by="region", countries=("AL",),
+                                    years=(2025,), disclosure=False)).table
+    true_base = dict(zip(truth["by"], truth["base_n"], strict=False))
+    suppressed = [r for r in doc["rows"] if r["suppressed"] and not r["complementary"]]
+    withheld = [r for r in doc["rows"] if r["complementary"]]
     shown = [r for r in doc["rows"] if not r["suppressed"]]
-    assert suppressed and shown, "the query should mix suppressed and shown cells"
-    for row in suppressed:
-        assert row["base_n"] < min_base
-        assert row["percent"] is None and row["se"] is None
-        assert row["ci_low"] is None and row["ci_high"] is None
+    assert suppressed and withheld and shown, "the query should mix hidden and shown cells"
+    for row in suppressed + withheld:
+        assert all(row[name] is None for name in FIGURES), row
+    assert all(true_base[r["by"]] < min_base for r in suppressed)
+    # the group hidden to protect the small one is the smallest of the others
+    others = {by: n for by, n in true_base.items() if n >= min_base}
+    assert {r["by"] for r in withheld} == {min(others, key=others.get)}
     for row in shown:
         assert row["base_n"] >= min_base and row["percent"] is not None
+    assert doc["tests"] == [] and all(r["sig"] == "" for r in doc["rows"])
+    assert doc["protection"]["suppressed"] and doc["protection"]["withheld"]
     table = csv_frame(get(client, "/api/v1/crosstab", format="csv",
                           **SUPPRESSED_REGION).get_data(as_text=True))
-    flagged = table[table["flag"] == "suppressed"]
-    assert len(flagged) == len(suppressed)
-    assert (flagged[["percent", "se", "ci_low", "ci_high"]] == "").all().all()
+    hidden = table[table["flag"].isin(["suppressed", "withheld"])]
+    assert len(hidden) == len(suppressed) + len(withheld)
+    assert (hidden[list(FIGURES)] == "").all().all()
+
+
+def test_a_view_of_too_few_people_is_refused(client):
+    tiny = get(client, "/api/v1/crosstab", indicator="trust_police", country="AL", year="2025",
+               filter=["region:al_gjirokaster", "age_group:18-29", "gender:female"])
+    assert tiny.status_code == 400
+    problem = tiny.get_json()
+    assert problem["type"].endswith("too-few-respondents") and problem["param"] == "filter"
+    assert "fewer than 30" in problem["detail"]
 
 
 def test_no_endpoint_returns_respondent_rows(client, dataset):
@@ -193,10 +214,6 @@ def test_no_endpoint_returns_respondent_rows(client, dataset):
     assert sum(r["n"] for r in doc["rows"] if not r["is_net"]) <= len(dataset)
     forbidden = {"weight", "psu", "strata", "source", "respondent_id", "id"}
     assert not forbidden & set(doc["rows"][0])
-    # a filter narrowed to a handful of people shows no percentages
-    tiny = get(client, "/api/v1/crosstab", indicator="trust_police", country="AL", year="2025",
-               filter=["region:al_gjirokaster", "age_group:18-29", "gender:female"]).get_json()
-    assert tiny["rows"] and all(r["percent"] is None for r in tiny["rows"])
 
 
 # -- problems ------------------------------------------------------------------------------------

@@ -248,3 +248,22 @@ def test_the_public_address_comes_from_the_option_then_the_setting(monkeypatch):
     monkeypatch.setenv("BAROMETER_PUBLIC_URL", "https://survey.example.org/")
     assert public_url(None) == "https://survey.example.org"
     assert public_url("http://localhost:9000") == "http://localhost:9000"
+
+
+def test_disclosure_control_applies_to_the_tools(assistant, api):
+    """Hidden cells are the API's (no figures) and a view of too few people is refused like the
+    API refuses it."""
+    arguments = {"indicator": "safe_neighbourhood", "by": "region", "country": "AL",
+                 "year": "2025"}
+    answer = assistant.call("crosstab", arguments, BASE)
+    hidden = [row for row in answer["rows"] if row["suppressed"]]
+    assert hidden and all(row["percent"] is None and row["ci_low"] is None for row in hidden)
+    assert answer["rows"] == api.get(f"/api/v1/crosstab?{api_query(arguments)}").get_json()["rows"]
+    too_few = {"indicator": "trust_police", "country": "AL", "year": "2025",
+               "filter": ["region:al_gjirokaster"]}
+    with pytest.raises(ToolError) as caught:
+        assistant.call("crosstab", too_few, BASE)
+    problem = api.get(f"/api/v1/crosstab?{api_query(too_few)}").get_json()
+    assert "too-few-respondents" in problem["type"]
+    assert caught.value.param == problem["param"] == "filter"
+    assert caught.value.document()["error"]["min_base"] == problem["min_base"]

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import new_context
 
 pytestmark = pytest.mark.browser
 
@@ -135,7 +136,7 @@ def test_embed_mode_shows_only_the_chart(page, live_server):
 
 
 def test_phone_width_has_no_horizontal_scroll(browser, live_server):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    context = new_context(browser, viewport={"width": 375, "height": 812}, is_mobile=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -229,7 +230,7 @@ def test_chart_svg_download_carries_title_note_and_caption(page, live_server):
 
 
 def test_without_lang_the_browser_language_decides(browser, live_server):
-    context = browser.new_context(locale="sr-Cyrl-RS", extra_http_headers={
+    context = new_context(browser, locale="sr-Cyrl-RS", extra_http_headers={
         "Accept-Language": "sr-Cyrl-RS,sr;q=0.9,en;q=0.5"})
     page = context.new_page()
     try:

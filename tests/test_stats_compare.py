@@ -70,3 +70,17 @@ def test_compare_refuses_several_waves_and_breakdowns(dataset, query, param):
     with pytest.raises(QueryError) as caught:
         compare(dataset, query)
     assert caught.value.param == param
+
+
+def test_what_disclosure_control_hid_in_either_table_is_told(dataset):
+    """A filter leaving Albania 2025 under the minimum base: the countries' table withholds it,
+    and the comparison's facts say so (not only the pooled table's)."""
+    query = Query("trust_police", countries=("AL", "XK"), years=(2025,), pool="equal",
+                  filters=(("region", ("al_gjirokaster", "xk_prizren")),))
+    separate = crosstab(dataset, Query(**{**query.__dict__, "pool": "separate"}))
+    pooled = crosstab(dataset, query)
+    assert separate.protection.withheld == (("AL", 2025),)
+    facts = compare(dataset, query).protection
+    assert facts.withheld == separate.protection.withheld + pooled.protection.withheld
+    assert facts.small == separate.protection.small + pooled.protection.small
+    assert facts.min_base == pooled.protection.min_base

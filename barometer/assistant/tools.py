@@ -279,8 +279,10 @@ class Assistant:
         params = self.parse(view, view, raw)
         try:
             result = self.compute(view, params)
-        except QueryError as exc:
-            raise ToolError(exc.param, str(exc.value), tuple(exc.allowed), str(exc)) from exc
+        except QueryError as exc:  # TooFewRespondents too: disclosure control refuses the view
+            minimum = getattr(exc, "minimum", None)
+            raise ToolError(exc.param, str(exc.value), tuple(exc.allowed), str(exc),
+                            {"min_base": minimum} if minimum is not None else None) from exc
         rows = len(result.table)
         if rows > MAX_ROWS:
             raise ToolError("", "", (), (

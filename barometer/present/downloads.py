@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -86,7 +87,5 @@ def xlsx_bytes(result, codebook: Codebook, lang: str = "en", data_version: str =
 
 
 def _is_nan(value) -> bool:
-    try:
-        return value != value  # NaN is the only value unequal to itself
-    except (TypeError, ValueError):
-        return False
+    """NaN or pandas' NA (an empty cell in the workbook)."""
+    return value is pd.NA or (isinstance(value, float) and value != value)

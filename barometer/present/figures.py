@@ -18,6 +18,7 @@ from plotly.colors import sample_colorscale
 from barometer.codebook import Codebook
 from barometer.i18n import format_number, format_percent, gettext_for
 from barometer.present.labels import category_labels, country_label, group_label
+from barometer.present.tables import hidden_reason
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000")  # fmt: skip
@@ -109,7 +110,8 @@ def crosstab_figure(
                 line=dict(width=0),
             ),
             text=[
-                _("n<{minimum}").format(minimum=min_base) if r["suppressed"]
+                (_("not shown") if r.get("complementary")
+                 else _("n<{minimum}").format(minimum=min_base)) if r["suppressed"]
                 else (format_number(r["percent"], lang, 1) if numeric
                       else format_percent(r["percent"], lang, 0))
                 for r in part
@@ -224,7 +226,7 @@ def _difference(a, b) -> float | None:
 def _hover(row: dict, lang: str, numeric: bool, min_base: int) -> str:
     _ = gettext_for(lang)
     if row["suppressed"]:
-        return _("Suppressed: base under {minimum}").format(minimum=min_base)
+        return hidden_reason(row, lang, min_base)
     fmt = (lambda v: format_number(v, lang, 1)) if numeric else (lambda v: format_percent(v, lang))
     text = f"<b>{fmt(row['percent'])}</b><br>" + _("95% CI {low} to {high}").format(
         low=fmt(row["ci_low"]), high=fmt(row["ci_high"])

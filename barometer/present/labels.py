@@ -64,15 +64,18 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
     # A pooled row's base is the countries' bases together: count people once.
     counted = table[~pooled] if (~pooled).any() else table
     groups = counted.drop_duplicates(["country", "year", "by"])
-    base_n = int(groups["base_n"].sum()) if not groups.empty else 0
+    base_n = int(groups["base_n"].sum(skipna=True)) if not groups.empty else 0
+    hidden = bool(groups["suppressed"].any()) if not groups.empty else False
     countries = ", ".join(
         country_label(codebook, c, lang) for c in dict.fromkeys(counted["country"].tolist())
     )
     years = ", ".join(str(y) for y in sorted(set(table["year"].tolist())))
+    sentence = (_("Base: respondents asked this question in {countries} ({years}), n = {n} in "
+                  "the groups shown.") if hidden else
+                _("Base: respondents asked this question in {countries} ({years}), n = {n}."))
     pieces = [
-        _("Base: respondents asked this question in {countries} ({years}), n = {n}.").format(
-            countries=countries or "–", years=years or "–", n=format_number(base_n, lang)
-        ),
+        sentence.format(countries=countries or "–", years=years or "–",
+                        n=format_number(base_n, lang)),
         _("Weighted.") if query.weighted else _("Unweighted."),
     ]
     if not query.include_missing:
@@ -87,7 +90,49 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
             small=thresholds.small_base, minimum=thresholds.min_base
         )
     )
+    pieces += protection_notes(result, codebook, lang)
     return " ".join(pieces)
+
+
+def protection_notes(result, codebook: Codebook, lang: str) -> list[str]:
+    """What disclosure control hid in this result, in words (empty when nothing)."""
+    _ = gettext_for(lang)
+    facts = result.protection
+    notes = []
+    if facts.withheld:
+        groups = ", ".join(f"{country_label(codebook, c, lang)} {y}" for c, y in facts.withheld)
+        notes.append(_("{groups}: fewer than {minimum} respondents match this choice; not "
+                       "shown.").format(groups=groups, minimum=facts.min_base))
+    if facts.complementary:
+        notes.append(_("{count} more group(s) are not shown so that the figures of a group under "
+                       "{minimum} cannot be worked out from the others.").format(
+            count=len(facts.complementary), minimum=facts.min_base))
+    if facts.tests_dropped:
+        notes.append(_("No significance test or letters where a group is not shown."))
+    return notes
+
+
+def disclosure_rules(lang: str, min_base: int) -> list[str]:
+    """The disclosure-control rules in words, with what they do not protect against (the About
+    page and the API documentation)."""
+    _ = gettext_for(lang)
+    return [
+        _("No figure describes fewer than {minimum} respondents. A group (a column of a table) "
+          "with fewer than {minimum} respondents shows no count, percentage, interval or base: "
+          "its base reads \"under {minimum}\".").format(minimum=min_base),
+        _("No hidden figure can be worked out from the published ones: when a table hides just "
+          "one group, the smallest other group is hidden too (or the row totals, published "
+          "without the breakdown, would give it away), and a pooled figure is hidden when a "
+          "country it pools is hidden."),
+        _("A country and year in which fewer than {minimum} respondents match the chosen "
+          "filters is not shown at all; a view with nothing else to show is refused.").format(
+            minimum=min_base),
+        _("Tables that hide a group carry no significance test and no letters."),
+        _("What this does not protect against: comparing views with different filters or "
+          "breakdowns can narrow a small group down; statistical offices add random noise to "
+          "published cells against that, which this service does not. The minimum population "
+          "of a view is what limits it."),
+    ]
 
 
 def pooling_rule(pool: str, lang: str) -> str:

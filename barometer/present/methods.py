@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from barometer.codebook import Codebook
 from barometer.i18n import N_, format_number, gettext_for, translate
-from barometer.present.labels import synthetic_notice
+from barometer.present.labels import disclosure_rules, synthetic_notice
 
 FORMULAS: tuple[tuple[str, str], ...] = (
     # (what, formula): formulas are the same in every language; only the words are translated
@@ -78,6 +78,8 @@ def methods_text(codebook: Codebook, data_version: str, interviews: int, files: 
         if section.key == "margins":
             lines += ["", f"## {_('Formulas')}", ""]
             lines += [f"- {what}: {formula}" for what, formula in formulas(lang)]
+    lines += ["", f"## {_('Protecting respondents')}", ""]
+    lines += [f"- {rule}" for rule in disclosure_rules(lang, info.thresholds.min_base)]
     version = synthetic_notice(lang) if info.synthetic else info.version
     lines += ["", f"## {_('Data version')}", "", f"{data_version} · {version}"]
     return "\n".join(lines) + "\n"

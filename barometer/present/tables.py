@@ -103,6 +103,9 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
         base_cells = []
         for col in columns_codes:
             r = first[col]
+            if bool(r["suppressed"]):
+                base_cells.append(_hidden_base(r, lang, result.thresholds.min_base))
+                continue
             text = format_number(r["base_n"], lang)
             if query.weighted:
                 title = _("Unweighted base {n}; weighted base {w}; effective base {e}").format(
@@ -118,11 +121,24 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
     return tuple(sections)
 
 
+def hidden_reason(r: dict, lang: str, min_base: int) -> str:
+    """Why a cell shows no figure, in words."""
+    _ = gettext_for(lang)
+    if bool(r.get("complementary")):
+        return _("Not shown, so that a smaller group's figures cannot be worked out")
+    return _("Not shown: fewer than {minimum} respondents").format(minimum=min_base)
+
+
+def _hidden_base(r: dict, lang: str, min_base: int) -> Cell:
+    _ = gettext_for(lang)
+    text = "–" if bool(r.get("complementary")) else _("under {minimum}").format(minimum=min_base)
+    return Cell(text=text, suppressed=True, title=hidden_reason(r, lang, min_base))
+
+
 def _cell(r: dict, lang: str, numeric: bool, min_base: int) -> Cell:
     _ = gettext_for(lang)
     if bool(r["suppressed"]):
-        return Cell(text=_("suppressed"), suppressed=True,
-                    title=_("Suppressed: base under {minimum}").format(minimum=min_base))
+        return Cell(text=_("not shown"), suppressed=True, title=hidden_reason(r, lang, min_base))
     fmt = (lambda v: format_number(v, lang, 1)) if numeric else (lambda v: format_percent(v, lang))
     low, high = fmt(r["ci_low"]), fmt(r["ci_high"])
     ci = f"{low}–{high}"

@@ -23,7 +23,8 @@ POOLINGS: tuple[str, ...] = ("separate", "equal", "population")
 class Query:
     """One table request. Empty `countries`/`years` mean all in the data; `filters` are
     (indicator, allowed category codes) pairs combined with AND (numeric indicators filter by
-    their bin codes, multiple-response ones by "chose any of these options")."""
+    their bin codes, multiple-response ones by "chose any of these options"). `disclosure`
+    off (a local run on one's own file, `--no-suppress`) publishes every figure."""
 
     indicator: str
     by: str | None = None
@@ -34,6 +35,7 @@ class Query:
     percent: PercentBase = "column"
     include_missing: bool = False
     pool: Pooling = "separate"
+    disclosure: bool = True
 
 
 class QueryError(ValueError):

@@ -8,6 +8,7 @@ from typing import Literal
 import pandas as pd
 
 from barometer.codebook import Thresholds
+from barometer.stats.disclosure import Protection
 from barometer.stats.query import Query
 
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -28,9 +29,11 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "eff_base",
     "small",
     "suppressed",
+    "complementary",
     "sig",
 )
-"""Columns of `Result.table`, in order (numeric results add `median`)."""
+"""Columns of `Result.table`, in order (numeric results add `median`). `suppressed` cells publish
+no figure (NaN/NA); `complementary` ones among them are hidden to protect a smaller group."""
 
 TEST_COLUMNS: tuple[str, ...] = ("country", "year", "statistic", "df", "p_value", "method")
 
@@ -57,8 +60,9 @@ class Result:
     independence; `by_letters` maps breakdown codes to the column letters used in `sig`.
     `variance` is "taylor" when at least one group's sources name strata/PSUs (`design` says
     which), "kish" for weighted data without a design, "srs" unweighted; `pooled` lists the
-    countries pooled into each group (the rule is the query's `pool`). Results carry facts:
-    `barometer.present` words them in the reader's language."""
+    countries pooled into each group (the rule is the query's `pool`); `protection` what
+    disclosure control hid. Results carry facts: `barometer.present` words them in the
+    reader's language."""
 
     query: Query
     kind: Literal["categorical", "multiple", "numeric"]
@@ -69,3 +73,4 @@ class Result:
     variance: Literal["kish", "taylor", "srs"] = "kish"
     design: DesignUse | None = None
     pooled: tuple[str, ...] = field(default=())
+    protection: Protection = field(default_factory=lambda: Protection(min_base=0))

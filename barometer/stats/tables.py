@@ -23,7 +23,15 @@ from dataclasses import replace
 import numpy as np
 
 from barometer.dataset import Dataset
-from barometer.stats.assemble import breakdown, make_result, sig_strings, tests_frame, tidy_frame
+from barometer.stats.assemble import (
+    breakdown,
+    filtered_population,
+    make_result,
+    protect,
+    sig_strings,
+    tests_frame,
+    tidy_frame,
+)
 from barometer.stats.cells import row_index, squared_weights, sums
 from barometer.stats.numeric import numeric_table
 from barometer.stats.query import (
@@ -134,12 +142,15 @@ def _compute(dataset: Dataset, query: Query) -> Result:
     ind = dataset.indicator(query.indicator)
     sel = select(dataset, query)
     design = _in_play_design(dataset, query, sel)
+    pooled_from = _hidden_per_country(dataset, query, sel) if sel.pooled and query.disclosure \
+        else None
     if ind.type == "numeric":
-        return numeric_table(dataset, query, sel, design)
-    return _categorical(dataset, query, sel, design)
+        return numeric_table(dataset, query, sel, design, pooled_from)
+    return _categorical(dataset, query, sel, design, pooled_from)
 
 
-def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design | None) -> Result:
+def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design | None,
+                 pooled_from: np.ndarray | None) -> Result:
     ind = dataset.indicator(query.indicator)
     multiple = ind.type == "multiple"
     by_codes, _, by_raw, by_pos = breakdown(dataset, query)
@@ -151,6 +162,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
     extend = _net_matrix(k, nets)
     by_part = [(by_raw, by_pos, 1 if multiple else k)] if by_raw is not None else []
 
+    answered = None
     if not multiple:
         trash = g * b * k
         parts = [*by_part, (dataset.codes(ind.id), cat_pos, 1)]
@@ -179,7 +191,6 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
         cells = _Cells(n, w, w2, base_n, base_w, base_w2)
         row_cells = (rows, ri, cell_of_choice, idx[rows])
 
-    present = cells.base_n.sum(axis=1) > 0
     taylor = _categorical_taylor(design, sel, cells, rows, row_cells, multiple, extend,
                                  (g, b, k, kx)) if design is not None else None
 
@@ -190,11 +201,31 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
         eligible = cells.base_n >= max(thresholds.min_base, 1)
         n_eff = kish_effective_base(cells.base_w, cells.base_w2)
         higher = pairwise_higher(p_col, n_eff, var_col, eligible)
-        table["sig"] = sig_strings(higher, column_letters(b), table["suppressed"])
+        table["sig"] = sig_strings(higher, column_letters(b), np.zeros(table["n"].shape, bool))
     tests = _chi_square_tests(sel, query, cells, taylor, multiple, k) if b >= 2 else None
+    answered_rows = answered if multiple else np.append(cat_pos, -1)[dataset.codes(ind.id)] >= 0
+    population = (cells.base_n.sum(axis=1) if query.by is None
+                  else filtered_population(dataset, sel, answered_rows))
+    table, columns, protection = protect(query, sel, table, cells.base_n, population, by_codes,
+                                         thresholds.min_base, pooled_from)
+    present = (cells.base_n.sum(axis=1) > 0) & ~columns.withheld
+    keep_category = cells.n[present].sum(axis=(0, 1)) > 0  # answers somebody gave
+    tested = present & ~columns.tables_with_hidden if query.disclosure else present
     return make_result(dataset, query, sel, design, kind="multiple" if multiple else "categorical",
-                       table=tidy_frame(sel, present, by_codes, cats, nets, table),
-                       tests=tests_frame(sel, present, tests), by_codes=by_codes)
+                       table=tidy_frame(sel, present, by_codes, cats, nets, table,
+                                        keep_column=cells.base_n > 0, keep_category=keep_category),
+                       tests=tests_frame(sel, tested, tests), by_codes=by_codes,
+                       protection=protection)
+
+
+def _hidden_per_country(dataset: Dataset, query: Query, sel: Selection) -> np.ndarray:
+    """For a pooled query: the (years, B) columns hidden in the same view per country (a pooled
+    column that pools a hidden one is hidden too)."""
+    by_codes = breakdown(dataset, query)[0]
+    separate = _compute(dataset, replace(query, pool="separate")).protection
+    hidden = {(y, by) for _, y, by in separate.small + separate.complementary}
+    return np.array([[(int(y), by) in hidden for by in by_codes] for _, y in sel.keys],
+                    dtype=bool).reshape(len(sel.keys), len(by_codes))
 
 
 def _bases(query: Query, cells: _Cells):
@@ -222,9 +253,8 @@ def _proportion_table(query: Query, cells: _Cells, taylor, thresholds) -> dict[s
             design_eff = np.where(use & (var_design > 0), p * (1.0 - p) / var_design, eff)
             var = np.where(use, var_design, var)
     low, high = wilson_interval(p, design_eff)
-    suppressed = base_n < thresholds.min_base
     small = base_n < thresholds.small_base
-    withheld = suppressed | np.isnan(p)
+    withheld = np.isnan(p)
     return {
         "n": cells.n,
         "weighted": cells.w,
@@ -236,7 +266,6 @@ def _proportion_table(query: Query, cells: _Cells, taylor, thresholds) -> dict[s
         "base_weighted": base_w,
         "eff_base": eff,
         "small": small,
-        "suppressed": suppressed,
         "sig": np.full(shape, "", dtype=object),
     }
 

@@ -23,6 +23,7 @@ from barometer.present.documents import indicators_document, table_document
 from barometer.present.export import tidy_table
 from barometer.stats import QueryError, compare, crosstab, frequencies, trend
 from barometer.stats.availability import availability
+from barometer.stats.disclosure import TooFewRespondents
 from barometer.web.context import AppContext
 from barometer.web.problems import (
     API_PREFIX,
@@ -202,6 +203,9 @@ def register_api(server: flask.Flask, app_ctx: AppContext) -> flask.Blueprint:
 
     @api.errorhandler(QueryError)
     def on_query_error(exc: QueryError):
+        if isinstance(exc, TooFewRespondents):
+            return problem_response(400, "too-few-respondents", str(exc), param=exc.param,
+                                    value=str(exc.value)[:MAX_ECHO], min_base=exc.minimum)
         return parameter_problem(exc.param, exc.value, exc.allowed, str(exc))
 
     @api.get("/")

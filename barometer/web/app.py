@@ -59,7 +59,18 @@ def create_app(dataset: Dataset | None = None, *, name: str = "barometer",
     register_downloads(app.server, app_ctx)
     app.server.config["BAROMETER_CONTEXT"] = app_ctx
     configure_server(app)  # API, security headers, compression, caching: see barometer.web.serving
+    register_resources(app)
     return app
+
+
+def register_resources(app: dash.Dash) -> None:
+    """Register every component library's scripts and stylesheets now, once, in the process that
+    builds the app (gunicorn's master, before it forks). Dash otherwise does it in the first
+    request of each worker, and a script request that reaches a thread before that registration
+    has finished answers 500 ("… is not a registered library"): a blank page after every
+    deploy or worker recycle."""
+    with app.server.app_context():
+        app._setup_server()  # noqa: SLF001 - Dash's own first-request set-up, run ahead of time
 
 
 def request_lang(search: str) -> str:

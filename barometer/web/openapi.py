@@ -13,6 +13,7 @@ import json
 
 from barometer.params import Param, ParamTable
 from barometer.params.values import SchemaContext
+from barometer.present.labels import disclosure_rules
 from barometer.web.context import AppContext
 from barometer.web.problems import API_PREFIX, PROBLEM_MIMETYPE, PROBLEM_TYPES, problem_type
 
@@ -80,6 +81,7 @@ def _schemas() -> dict[str, dict]:
             "n": num, "weighted": num, "percent": num, "se": num, "ci_low": num,
             "ci_high": num, "base_n": num, "base_weighted": num, "eff_base": num,
             "small": {"type": "boolean"}, "suppressed": {"type": "boolean"},
+            "complementary": {"type": "boolean"},
             "sig": _nullable(string),
         },
     }
@@ -108,6 +110,7 @@ def _schemas() -> dict[str, dict]:
             "notes": {"type": "array", "items": string},
             "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
             "tests": {"type": "array", "items": {"$ref": "#/components/schemas/Test"}},
+            "protection": {"type": "object"},
             "category": {"type": "object"},
         },
     }
@@ -174,8 +177,11 @@ def build_openapi(app_ctx: AppContext) -> dict:
                 "Aggregated survey tables: weighted percentages with standard errors, 95% "
                 "confidence intervals and significance tests; the same numbers as the explorer "
                 "and the `barometer` command line. Parameters are those of the explorer's URLs. "
-                f"Data version {app_ctx.dataset.version}. Cells whose base is below the "
-                "codebook's minimum are suppressed (percent, se and interval null)." + synthetic),
+                f"Data version {app_ctx.dataset.version}. Disclosure control: "
+                + " ".join(disclosure_rules("en", info.thresholds.min_base))
+                + " A hidden cell has `suppressed` true and every figure null (`complementary` "
+                "true when it is hidden to protect another); the document's `protection` lists "
+                "what was hidden." + synthetic),
         },
         "servers": [{"url": "/"}],
         "paths": paths,

@@ -17,6 +17,7 @@ from barometer.present.figures import crosstab_figure, empty_figure, trend_figur
 from barometer.present.labels import base_note, category_labels, source_caption
 from barometer.present.tables import Section, display_tables
 from barometer.stats import QueryError, compare, crosstab, trend
+from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.query import data_years, default_category
 
 
@@ -103,6 +104,10 @@ def query_problem(exc: QueryError, lang: str) -> str:
     """What a visitor reads when the data cannot answer a query, in their language (the
     statistics layer's own message is for developers and stays in English)."""
     _ = gettext_for(lang)
+    if isinstance(exc, TooFewRespondents):
+        return _("Fewer than {minimum} respondents match this choice in every country and year "
+                 "shown, so no figure is shown (to protect the people who answered). Widen the "
+                 "filters, or choose more countries or years.").format(minimum=exc.minimum)
     text = _("This view cannot be shown: {param} = {value} is not available here.").format(
         param=exc.param, value=str(exc.value)[:80])
     allowed = [str(a) for a in exc.allowed[:8]]

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
+from barometer.present.labels import disclosure_rules
 from barometer.present.methods import formulas, method_sections
 from barometer.web.context import AppContext
 
@@ -40,6 +41,9 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
         html.H1(_("About these data"), className="h3"),
         html.P(info.title.get(params.lang)),
         *method_parts(app_ctx, params.lang),
+        html.H2(_("Protecting respondents"), className="h5 mt-3", id="disclosure"),
+        html.Ul([html.Li(rule)
+                 for rule in disclosure_rules(params.lang, info.thresholds.min_base)]),
         html.H2(_("Data version"), className="h5 mt-3"),
         html.P([html.Code(app_ctx.dataset.version), " · ",
                 _("synthetic demonstration data") if info.synthetic else info.version]),
