@@ -7,6 +7,7 @@ the page, so every place describes a figure the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 
@@ -160,6 +161,21 @@ def source_caption(codebook: Codebook, lang: str, data_version: str = "") -> str
         text += " " + _("(data version {version})").format(version=data_version)
     if info.synthetic:
         text += " · " + synthetic_notice(lang)
+    return text
+
+
+def citation(codebook: Codebook, data_version: str, lang: str, url: str,
+             accessed: date | None = None) -> str:
+    """How to cite a view: the dataset's citation (else its title), the data version, the access
+    date and the view's link; demonstration data say so."""
+    _ = gettext_for(lang)
+    info = codebook.dataset
+    cite = info.citation.get(lang) if info.citation else info.title.get(lang)
+    text = _("Cite as: {citation}, data version {version}, accessed {date}, {url}").format(
+        citation=cite.rstrip(". "), version=data_version,
+        date=(accessed or date.today()).isoformat(), url=url)
+    if info.synthetic:
+        text += " (" + synthetic_notice(lang) + ")"
     return text
 
 

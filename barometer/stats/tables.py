@@ -34,6 +34,7 @@ from barometer.stats.assemble import (
 )
 from barometer.stats.cells import row_index, squared_weights, sums
 from barometer.stats.comparisons import country_letters, wave_changes
+from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.numeric import numeric_table
 from barometer.stats.query import (
     Query,
@@ -232,12 +233,17 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
 
 def _hidden_per_country(dataset: Dataset, query: Query, sel: Selection) -> np.ndarray:
     """For a pooled query: the (years, B) columns hidden in the same view per country (a pooled
-    column that pools a hidden one is hidden too)."""
+    column that pools a hidden one is hidden too, and every column of a year that pools a
+    withheld country)."""
     by_codes = breakdown(dataset, query)[0]
-    separate = _compute(dataset, replace(query, pool="separate")).protection
+    try:
+        separate = _compute(dataset, replace(query, pool="separate")).protection
+    except TooFewRespondents:  # every country withheld: so is every pooled figure
+        return np.ones((len(sel.keys), len(by_codes)), dtype=bool)
     hidden = {(y, by) for _, y, by in separate.small + separate.complementary}
-    return np.array([[(int(y), by) in hidden for by in by_codes] for _, y in sel.keys],
-                    dtype=bool).reshape(len(sel.keys), len(by_codes))
+    withheld = {y for _, y in separate.withheld}
+    return np.array([[int(y) in withheld or (int(y), by) in hidden for by in by_codes]
+                     for _, y in sel.keys], dtype=bool).reshape(len(sel.keys), len(by_codes))
 
 
 def _bases(query: Query, cells: _Cells):

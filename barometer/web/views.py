@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import pandas as pd
-
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
@@ -25,7 +23,7 @@ from barometer.present.labels import (
 )
 from barometer.present.sentences import result_sentences
 from barometer.present.tables import Section, display_tables
-from barometer.stats import QueryError, crosstab, trend
+from barometer.stats import QueryError, compare, crosstab, trend
 from barometer.stats.availability import availability
 from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.query import data_years, default_category
@@ -76,12 +74,7 @@ class Views:
         if view == "trend":
             return trend(self.dataset, params.query(pool="separate"), params.category)
         if view == "compare":
-            separate = crosstab(self.dataset, params.query(pool="separate"))
-            if params.pool == "separate":
-                return separate
-            pooled = crosstab(self.dataset, params.query())
-            return replace(pooled, table=pd.concat([separate.table, pooled.table],
-                                                   ignore_index=True))
+            return compare(self.dataset, params.query())
         return crosstab(self.dataset, params.query())
 
     def _explore(self, params: ViewParams) -> View:
