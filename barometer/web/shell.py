@@ -132,7 +132,10 @@ def embed_layout(app_ctx: AppContext, params) -> html.Div:
     view = app_ctx.views.explore(replace(params, chart="bars" if params.chart == "table"
                                          else params.chart))
     full = "/" + encode_params(params, "crosstab")
+    label = (html.P(synthetic_notice(params.lang).capitalize(), className="embed-label")
+             if app_ctx.codebook.dataset.synthetic else None)
     return html.Div([
+        label,
         dcc.Graph(id=ids.EMBED_GRAPH, figure=view.figure,
                   config=graph_config(params.lang, params.indicator),
                   style={"height": "92vh"}),
