@@ -26,28 +26,62 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "base_n",
     "base_weighted",
     "eff_base",
+    "deff",
     "small",
     "suppressed",
     "sig",
 )
-"""Columns of `Result.table`, in order (numeric results add `median`)."""
+"""Columns of `Result.table`, in order (numeric results add `median`). `eff_base` is the
+design-effective base p(1−p)/se² (a mean's: s²/se²) and `deff` Kish's design effect of the
+weights, n·Σw²/(Σw)²."""
 
-TEST_COLUMNS: tuple[str, ...] = ("country", "year", "statistic", "df", "p_value", "method")
+TEST_COLUMNS: tuple[str, ...] = ("country", "year", "statistic", "df", "ddf", "p_value", "method")
+"""Columns of `Result.tests`: `df` the (numerator) degrees of freedom, `ddf` the denominator
+degrees of freedom of an F reference (NaN for chi-square references)."""
 
 PEARSON = "Pearson chi-square"
 RAO_SCOTT = "Rao-Scott chi-square"
+RAO_SCOTT_F = "Rao-Scott F"
+
+
+@dataclass(frozen=True)
+class GroupDesign:
+    """How one (country, year) group's standard errors were computed: `method` "design" (declared
+    strata/PSUs), "weights" (no declared design: each respondent a PSU, the linearisation of the
+    weights), "replicate", "mixed" (pooled parts of both kinds) or "srs" (no weights); its
+    `strata` and `psus` (respondents who are their own PSU count one each), `lonely_strata`
+    (strata with one PSU) and the `lonely_rule` applied to them, `replicates` and their
+    `replicate_method`, `fpc` (a finite population correction applied)."""
+
+    country: str
+    year: int
+    method: Literal["design", "weights", "replicate", "mixed", "srs"]
+    strata: int = 0
+    psus: int = 0
+    lonely_strata: int = 0
+    lonely_rule: str | None = None
+    replicates: int = 0
+    replicate_method: str | None = None
+    fpc: bool = False
 
 
 @dataclass(frozen=True)
 class DesignUse:
-    """Which groups' standard errors come from a sampling design (strata and PSUs): `groups`
-    lists their (country, year); `strata` and `psus` count the design's units over them;
-    `partial` is True when other groups of the table fall back to Kish's effective base."""
+    """Which groups' standard errors come from a declared sampling design: `groups` lists their
+    (country, year); `strata` and `psus` count the design's units over them; `partial` is True
+    when other groups of the table use the linearisation of the weights alone (or, unweighted,
+    simple random sampling). `per_group` says how every group of the table was computed."""
 
     strata: int
     psus: int
     groups: tuple[tuple[str, int], ...]
     partial: bool
+    per_group: tuple[GroupDesign, ...] = ()
+
+    @property
+    def lonely_strata(self) -> int:
+        """Strata with a single PSU over the table's groups."""
+        return sum(d.lonely_strata for d in self.per_group)
 
 
 @dataclass(frozen=True)
@@ -55,8 +89,9 @@ class Result:
     """A computed table. `table` has one row per (country, year, by, category) with the columns
     of `TABLE_COLUMNS`; `tests` one row per (country, year) with the chi-square test of
     independence; `by_letters` maps breakdown codes to the column letters used in `sig`.
-    `variance` is "taylor" when at least one group's sources name strata/PSUs (`design` says
-    which), "kish" for weighted data without a design, "srs" unweighted; `pooled` lists the
+    `variance` is "taylor" (linearisation: over declared strata/PSUs, or of the weights alone),
+    "replicate" (replicate weights), "mixed" (both, in different groups) or "srs" (unweighted);
+    `design` gives the facts per group (None unweighted); `pooled` lists the
     countries pooled into each group (the rule is the query's `pool`). Results carry facts:
     `barometer.present` words them in the reader's language."""
 
@@ -66,6 +101,6 @@ class Result:
     tests: pd.DataFrame
     by_letters: dict[str, str]
     thresholds: Thresholds
-    variance: Literal["kish", "taylor", "srs"] = "kish"
+    variance: Literal["taylor", "replicate", "mixed", "srs"] = "taylor"
     design: DesignUse | None = None
     pooled: tuple[str, ...] = field(default=())
