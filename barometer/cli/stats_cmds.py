@@ -177,7 +177,8 @@ def _emit_table(result, dataset, lang: str, ad_hoc) -> None:
         letters = ", ".join(f"{letter}={code}" for code, letter in result.by_letters.items())
         click.echo(f"\nColumn letters: {letters} (higher than the lettered column, Holm-adjusted, 5%)")
     for row in result.tests.itertuples(index=False):
-        click.echo(f"{row.country} {row.year}: {row.method} {row.statistic:.2f}, df {row.df:.2f}, p {row.p_value:.4g}")
+        df = f"{row.df:.2f}" if pd.isna(row.ddf) else f"{row.df:.2f} and {row.ddf:.2f}"
+        click.echo(f"{row.country} {row.year}: {row.method} {row.statistic:.2f}, df {df}, p {row.p_value:.4g}")
     for note in result_notes(result, dataset.codebook, lang):
         click.echo(note)
     if dataset.synthetic:
