@@ -156,7 +156,7 @@ def test_holm_matches_statsmodels():
         assert (got == expected).all()
 
 
-def expected_letters(rows, groups, letters, pvalue):
+def expected_letters(groups, letters, pvalue):
     """The letters of one answer row from the pair p-values (Holm within the row)."""
     pairs = list(combinations(groups, 2))
     zs, pvals = zip(*(pvalue(a, b) for a, b in pairs), strict=True)
@@ -184,7 +184,7 @@ def test_unweighted_column_letters_match_statsmodels_ztest_with_holm(kish_data):
             counts = [rows.loc[a, "n"], rows.loc[b, "n"]]
             return proportions_ztest(counts, [rows.loc[a, "base_n"], rows.loc[b, "base_n"]])
 
-        expected = expected_letters(rows, groups, letters, pvalue)
+        expected = expected_letters(groups, letters, pvalue)
         assert {g: rows.loc[g, "sig"] for g in groups} == expected
         found += sum(len(v) for v in expected.values())
     assert found > 0  # the synthetic data has age differences to find
@@ -206,7 +206,7 @@ def test_weighted_column_letters_are_design_t_tests_with_holm(kish_data):
             z = (rows.loc[a, "percent"] - rows.loc[b, "percent"]) / np.hypot(rows.loc[a, "se"], rows.loc[b, "se"])
             return z, 2 * t_dist.sf(abs(z), df)
 
-        expected = expected_letters(rows, groups, letters, pvalue)
+        expected = expected_letters(groups, letters, pvalue)
         assert {g: rows.loc[g, "sig"] for g in groups} == expected
         found += sum(len(v) for v in expected.values())
     assert found > 0
