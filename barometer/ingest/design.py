@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from barometer.codebook import SampleDesign, Source
-from barometer.ingest.codes import counted, is_blank, numeric_values, plain_code
+from barometer.ingest.codes import is_blank, numeric_values, plain_code
 from barometer.ingest.context import SourceContext
 from barometer.ingest.errors import BadDesignError, MissingVariableError
 
@@ -64,7 +64,7 @@ def build_design(ctx: SourceContext) -> bool:
     for design, codes in by_design.items():
         rows = np.isin(out.country, codes)
         if design.type == "replicate":
-            _replicate_weights(ctx, design, rows)
+            ok &= _replicate_weights(ctx, design, rows)
         else:
             ok &= _taylor(ctx, design, rows)
     return ok
@@ -171,10 +171,20 @@ def _population_of_psus(frame: pd.DataFrame, psus: pd.Series, where: str, variab
     return population
 
 
-def _replicate_weights(ctx: SourceContext, design: SampleDesign, rows: np.ndarray) -> None:
+def _replicate_weights(ctx: SourceContext, design: SampleDesign, rows: np.ndarray) -> bool:
     """Replicate weights into the source's (n, R) array; missing or negative ones reject the row."""
     out = ctx.harmonised
     names = replicate_variables(design, ctx.meta.columns)
+    if isinstance(design.rscales, tuple) and len(design.rscales) not in (1, len(names)):
+        ctx.errors.append(BadDesignError(
+            f"{ctx.path}: design of source {ctx.source.id}: {len(design.rscales)} rscales for {len(names)} "
+            f"replicate weights; expected one per replicate (or a single value)"))
+        return False
+    if len(names) < 2:
+        ctx.errors.append(BadDesignError(
+            f"{ctx.path}: design of source {ctx.source.id}: {len(names)} replicate weight(s) ({', '.join(names)}); "
+            f"a replicate design needs at least two"))
+        return False
     matrix = np.full((out.n, len(names)), np.nan)
     problems: list[tuple[str, int]] = []
     for j, name in enumerate(names):
@@ -185,12 +195,13 @@ def _replicate_weights(ctx: SourceContext, design: SampleDesign, rows: np.ndarra
             out.keep &= ~bad
         matrix[:, j] = values
     if problems:
+        listed = ", ".join(f"{name} ({count} row{'s' if count > 1 else ''})" for name, count in problems)
         ctx.errors.append(BadDesignError(
-            f"{ctx.path}: replicate weights missing or negative: {counted(problems)} row(s) by "
-            f"variable; those rows are rejected"))
+            f"{ctx.path}: replicate weights missing or negative: {listed}; those rows are rejected"))
     if out.repweights is None or out.repweights.shape[1] < len(names):
         wider = np.full((out.n, len(names)), np.nan)
         if out.repweights is not None:
             wider[:, : out.repweights.shape[1]] = out.repweights
         out.repweights = wider
     out.repweights[rows, : len(names)] = matrix[rows]
+    return True

@@ -2,8 +2,9 @@
 
 Variable labels become question text, value labels categories; declared user-missing values and
 codes whose label reads "don't know" / "refused" (in several languages) become DK/RA categories;
-"not applicable"/"missing" codes become missing. Weight, country, year, respondent id, strata and
-PSU variables are guessed from their names and checked against the data. Every guess is returned
+"not applicable"/"missing" codes become missing. Weight, country, year, respondent id, strata,
+PSU and replicate-weight variables are guessed from their names (and labels) and checked against
+the data. Every guess is returned
 as a note, and written as comments at the top of the YAML.
 
 Files without a country variable get the placeholder country `ALL` ("All respondents"); without a
@@ -57,9 +58,9 @@ def _draft_file(path: Path, source: str) -> FileDraft:
     frame, meta = read_survey(path)
     notes = list(meta.notes)
     roles = guess_roles(frame, meta, path, notes)
-    items = draft_items(frame, meta, set(roles.variables.values()), notes, path.name)
+    items = draft_items(frame, meta, roles.role_variables, notes, path.name)
     encoding = meta.encoding if meta.notes else None
-    return FileDraft(path, source, meta, items, roles.variables, roles.countries, roles.year, encoding, notes)
+    return FileDraft(path, source, meta, items, roles.source_fields, roles.countries, roles.year, encoding, notes)
 
 
 def _codebook_data(
