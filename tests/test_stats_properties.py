@@ -14,7 +14,7 @@ from barometer.dataset import Dataset
 from barometer.stats import Query, crosstab
 
 CODEBOOK = make_codebook(min_base=0, small_base=1)
-NUMBERS = ["n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted", "eff_base"]
+NUMBERS = ["n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted", "eff_base", "deff"]
 
 
 @st.composite

@@ -108,7 +108,7 @@ def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Sectio
             if query.weighted:
                 title = _("Unweighted base {n}; weighted base {w}; effective base {e}").format(
                     n=format_number(r["base_n"], lang), w=format_number(r["base_weighted"], lang),
-                    e=format_number(r["eff_base"], lang))
+                    e=format_number(r["base_n"] / r["deff"], lang))  # Kish's: the column's, not a cell's
             else:
                 title = _("Unweighted base {n}").format(n=format_number(r["base_n"], lang))
             base_cells.append(Cell(text=text, small=bool(r["small"]), suppressed=bool(r["suppressed"]),

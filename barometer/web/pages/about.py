@@ -11,28 +11,42 @@ from barometer.web.context import AppContext
 FORMULAS = (
     # (what, formula): formulas are the same in every language; only the words are translated
     ("weighted share", "p = Σ wᵢyᵢ / Σ wᵢ"),
-    ("effective base (Kish)", "n_eff = (Σ wᵢ)² / Σ wᵢ²"),
-    ("standard error", "se = √( p (1 − p) / n_eff )"),
-    ("95% CI (Wilson)", "( p + z²/2n ± z √( p(1−p)/n + z²/4n² ) ) / (1 + z²/n),  n = n_eff,  z = 1.96"),
-    ("Taylor linearisation", "var(p) = Σ_h  m_h/(m_h − 1) Σ_i (z_hi − z̄_h)²,  z_hi = Σ_{j∈PSU i} wⱼ(yⱼ − p) / Σ w"),
-    ("Rao-Scott (second order)", "X²_RS = X² · tr Δ / tr Δ²,  df = (tr Δ)² / tr Δ²"),
-    ("column letters", "z = (p₁ − p₂) / √(v₁ + v₂)"),
+    ("Taylor linearisation", "var(p) = Σ_h (1 − f_h) m_h/(m_h − 1) Σ_i (z_hi − z̄_h)²,  "
+                             "z_hi = Σ_{j∈PSU i} wⱼ(yⱼ − p) / Σ w"),
+    ("weights only", "var(p) = n/(n − 1) Σ_i z_i²,  z_i = wᵢ(yᵢ − p) / Σ w"),
+    ("lonely PSU", "adjust: (1 − f_h) z_h1²"),
+    ("replicate weights", "var(p) = scale · Σ_r rscale_r (p_r − p̄)²"),
+    ("standard error", "se = √var(p);  unweighted: √( p (1 − p) / n )"),
+    ("effective base", "n_eff = p (1 − p) / se²"),
+    ("design effect (Kish)", "deff = n Σ wᵢ² / (Σ wᵢ)²"),
+    ("degrees of freedom", "df = PSUs − strata"),
+    ("95% CI (Wilson)", "( p + z²/2n* ± z √( p(1−p)/n* + z²/4n*² ) ) / (1 + z²/n*),  "
+                        "n* = n_eff (t_{n−1} / t_df)²,  z = 1.96"),
+    ("Rao-Scott (second order)", "F = X² / tr Δ,  ndf = (tr Δ)² / tr Δ²,  ddf = ndf · df"),
+    ("column letters", "t = (p₁ − p₂) / √(v₁ + v₂);  unweighted: z = (p₁ − p₂) / √( p̄(1 − p̄)(1/n₁ + 1/n₂) )"),
 )
 
 
 def method_formulas(lang: str) -> html.Details:
     """The formulas behind every figure, for researchers (the statistics modules' docstrings
-    give the same, with references)."""
+    give the same, with references; tests/test_stats_r.py checks them against R's survey)."""
     _ = gettext_for(lang)
     words = {
         "weighted share": _("weighted share"),
-        "effective base (Kish)": _("effective base (Kish)"),
+        "Taylor linearisation": _("Taylor linearisation (strata h, PSUs i, finite population correction f_h)"),
+        "weights only": _("without a declared design: each respondent a PSU"),
+        "lonely PSU": _("stratum with a single PSU (R's adjust; average, remove and certainty as in R)"),
+        "replicate weights": _("replicate weights (scale and rscales of the method; p̄ the replicates' mean)"),
         "standard error": _("standard error"),
-        "95% CI (Wilson)": _("95% CI (Wilson score on the effective base)"),
-        "Taylor linearisation": _("Taylor linearisation (strata h, PSUs i)"),
-        "Rao-Scott (second order)": _("Rao-Scott chi-square (second order)"),
-        "column letters": _("column letters (two-proportion z-test, Holm-adjusted within each "
-                            "row, p < 0.05)"),
+        "effective base": _("design-effective base"),
+        "design effect (Kish)": _("design effect of the weights (Kish)"),
+        "degrees of freedom": _("degrees of freedom (among the estimate's respondents; replicate "
+                                "weights: their rank − 1)"),
+        "95% CI (Wilson)": _("95% CI (Wilson score on the effective base, Korn-Graubard degrees of "
+                             "freedom adjustment)"),
+        "Rao-Scott (second order)": _("Rao-Scott test (second order, F reference, as R's svychisq)"),
+        "column letters": _("column letters (Holm-adjusted within each row, p < 0.05; t on the design's "
+                            "degrees of freedom)"),
     }
     rows = [html.Tr([html.Th(words[what], scope="row"), html.Td(html.Code(formula))])
             for what, formula in FORMULAS]
@@ -60,12 +74,13 @@ def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
                  "is always the real number of people asked.")),
         html.H2(_("Margins of error"), className="h5 mt-3"),
         html.P(_("Each percentage comes with a 95% CI (confidence interval): if the survey were repeated "
-                 "many times, 95 of 100 such intervals would contain the true value. Weighting "
-                 "widens it: we use the effective base (Kish), or Taylor linearisation where the "
-                 "file names strata and sampling points. Letters in a table mark groups that "
-                 "differ significantly (p < 0.05, corrected for multiple comparisons); the "
-                 "chi-square test (Rao-Scott corrected when weighted) says whether the answer "
-                 "depends on the breakdown at all.")),
+                 "many times, 95 of 100 such intervals would contain the true value. Weighting and "
+                 "clustering widen it: the standard errors follow the sample design (strata and "
+                 "sampling points, or replicate weights) where the file declares one, and the "
+                 "weights alone otherwise, as R's survey package computes them. Letters in a table "
+                 "mark groups that differ significantly (p < 0.05, corrected for multiple "
+                 "comparisons); the test of independence (Rao-Scott corrected when weighted) says "
+                 "whether the answer depends on the breakdown at all.")),
         method_formulas(params.lang),
         html.H2(_("Small bases"), className="h5 mt-3"),
         html.P(_("Figures from fewer than {small} respondents are marked as a small base; under "
