@@ -16,6 +16,7 @@ Lonely strata (one PSU in the group) follow the design's `lonely_psu` rule (see 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -196,11 +197,27 @@ class QueryDesign:
     def blocks(self) -> int:
         return len(self.block_group)
 
-    @property
+    @cached_property
     def unit_group(self) -> np.ndarray:
         return self.stratum_group[self.unit_stratum]
 
-    @property
+    def cell_major_offset(self, n: int) -> np.ndarray:
+        """Per frame row, c such that a cell index i = g·n + k of the row's group maps to the
+        cell-major PSU index k·units + u = i·units + c (u its PSU); rows in no PSU, and rows
+        whose i is the discard value G·n, land at n·units or beyond. The last few n are kept."""
+        cache = self.__dict__.setdefault("_offsets", {})
+        if n not in cache:
+            if len(cache) > 3:
+                cache.clear()
+            m = self.units
+            offset = np.full(len(self.unit_of_row), n * m, dtype=np.intp)
+            inside = self.unit_of_row >= 0
+            units = self.unit_of_row[inside]
+            offset[inside] = units - self.unit_group[units] * n * m
+            cache[n] = offset
+        return cache[n]
+
+    @cached_property
     def elements_are_groups(self) -> bool:
         """Each group's own-PSU respondents form one stratum and the group has nothing else, so
         per-group cell sums are the strata's sums."""

@@ -16,7 +16,7 @@ import numpy as np
 
 from barometer.dataset import Dataset
 from barometer.stats.design import QueryDesign
-from barometer.stats.variance import Linearised, design_variance
+from barometer.stats.variance import Linearised, design_variance, psu_gram
 
 
 @dataclass(frozen=True)
@@ -117,67 +117,130 @@ def replicate_ranks(dataset: Dataset, qd: QueryDesign, block: int, fam: Family, 
     return ranks
 
 
-def ratio_linearised(dataset: Dataset, qd: QueryDesign, num: Family, den: Family,
-                     a_num: np.ndarray, a_den: np.ndarray, p: np.ndarray, den_total: np.ndarray,
-                     group_sums=None) -> Linearised:
-    """The `Linearised` sums of proportions p = num/den (G, C): the numerator's entries are a
-    subset of the denominator's (a respondent counted in a numerator is in its denominator).
-    `group_sums` (Σw, Σw², counts) per (group, cell) of both families may stand in for the
-    element strata's sums when each group is one element stratum."""
+class FamilySums:
+    """A family's sums over the design's sampling units, each computed once and only when
+    needed: per PSU (Σw per cell, and their design covariance `gram`), per stratum of own-PSU
+    respondents (Σw, Σw², count), per replicate of each block. `make_family` builds the entries
+    lazily; `row_cells` (cell index per frame row, its discard value, the weights) lets the PSU
+    sums skip it; when every group is one stratum of own-PSU respondents, the per-group cell sums
+    `group_sums` (Σw, Σw², n) are the strata's."""
+
+    def __init__(self, dataset: Dataset, qd: QueryDesign, make_family, group_sums: tuple, ncell: int,
+                 row_cells: tuple | None = None):
+        self.dataset, self.qd, self._make, self.group_sums, self.ncell = dataset, qd, make_family, group_sums, ncell
+        self.row_cells = row_cells
+        self._cache: dict = {}
+
+    def _get(self, key, build):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    @property
+    def family(self) -> Family:
+        return self._get("family", self._make)
+
+    @property
+    def units(self) -> np.ndarray:
+        """(units, ncell) Σw per PSU."""
+        def build():
+            qd, n = self.qd, self.ncell
+            if not qd.units:
+                return np.zeros((0, n))
+            if self.row_cells is None:
+                return unit_sums(qd, self.family)
+            idx, _, weights = self.row_cells
+            dump = qd.units * n
+            bins = np.multiply(idx, qd.units)
+            np.add(bins, qd.cell_major_offset(n), out=bins)
+            np.minimum(bins, dump, out=bins)
+            # cell-major: each cell's PSU totals are contiguous (fast strata sums); a (units, n) view
+            return np.bincount(bins, weights=weights, minlength=dump + 1)[:dump].reshape(n, qd.units).T
+        return self._get("units", build)
+
+    def gram(self, other: FamilySums | None = None) -> np.ndarray:
+        """(G, n, n) design covariance of the PSUs' cell totals (`psu_gram`), of this family's
+        cells followed by `other`'s when given."""
+        if other is None or other is self:
+            return self._get("gram", lambda: psu_gram(self.qd, self.units))
+        return self._get(("gram", id(other)), lambda: psu_gram(self.qd, np.hstack([self.units, other.units])))
+
+    @property
+    def elements(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(Σw, Σw², count), each (element strata, ncell)."""
+        def build():
+            qd = self.qd
+            if qd.strata == qd.psu_strata:
+                empty = np.zeros((0, self.ncell))
+                return empty, empty, empty
+            if qd.elements_are_groups:
+                eg = qd.stratum_group[qd.psu_strata :]
+                return tuple(a[eg] for a in self.group_sums)
+            fam = self.family
+            return (element_sums(qd, fam, fam.weights), element_sums(qd, fam, fam.weights * fam.weights),
+                    element_sums(qd, fam, None))
+        return self._get("elements", build)
+
+    def replicates(self, block: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._get(("replicates", block), lambda: replicate_sums(self.dataset, self.qd, block, self.family))
+
+    def ranks(self, a_den: np.ndarray) -> np.ndarray:
+        """(blocks, estimates) rank of each estimate's domain's replicate weights per block."""
+        return np.array([replicate_ranks(self.dataset, self.qd, k, self.family, a_den) for k in range(self.qd.blocks)])
+
+
+def ratio_linearised(qd: QueryDesign, num: FamilySums, den: FamilySums, a_num: np.ndarray, a_den: np.ndarray,
+                     p: np.ndarray, den_total: np.ndarray) -> Linearised:
+    """The `Linearised` sums of proportions p = num/den (G, C), `den_total` their weighted bases:
+    a respondent counted in a numerator is in its denominator. A PSU's linearised value is
+    U = (S_num·a_num − p S_den·a_den) / D."""
     g, c = p.shape
     safe = np.where(den_total > 0, den_total, 1.0)
     pz = np.nan_to_num(p)
-    # PSUs: U = (S_num − p S_den) / D
-    unit_u = np.zeros((qd.units, c))
-    unit_present = np.zeros((qd.units, c), dtype=bool)
+    patterns, domain = np.unique(a_den.T, axis=0, return_inverse=True)
     if qd.units:
-        ug = qd.unit_group
-        s_num = unit_sums(qd, num) @ a_num
-        s_den = unit_sums(qd, den) @ a_den
-        unit_u = (s_num - pz[ug] * s_den) / safe[ug]
-        unit_present = s_den > 0
-    # own-PSU respondents: Σu = (A_num − p A_den)/D, Σu² = (B_num (1−p)² + (B_den − B_num) p²)/D²
-    strata = qd.strata - qd.psu_strata
-    eg = qd.stratum_group[qd.psu_strata :]
-    if strata and group_sums is not None:
-        (w_num, w2_num, _), (w_den, w2_den, n_den) = group_sums
-        a1n, a2n = w_num[eg] @ a_num, w2_num[eg] @ a_num
-        a1d, a2d, rows = w_den[eg] @ a_den, w2_den[eg] @ a_den, n_den[eg] @ a_den
-    elif strata:
-        a1n = element_sums(qd, num, num.weights) @ a_num
-        a2n = element_sums(qd, num, num.weights * num.weights) @ a_num
-        a1d = element_sums(qd, den, den.weights) @ a_den
-        a2d = element_sums(qd, den, den.weights * den.weights) @ a_den
-        rows = element_sums(qd, den, None) @ a_den
+        if num is den:
+            q = num.gram()
+            lmap = (a_num[None] - a_den[None] * pz[:, None, :]) / safe[:, None, :]
+        else:
+            q = num.gram(den)
+            lmap = np.concatenate([np.broadcast_to(a_num[None] / safe[:, None, :], (g, *a_num.shape)),
+                                   -a_den[None] * pz[:, None, :] / safe[:, None, :]], axis=1)
+        present = (patterns @ den.units.T).T > 0  # den.units.T is the contiguous cell-major block
     else:
-        a1n = a2n = a1d = a2d = rows = np.zeros((0, c))
+        q, lmap, present = np.zeros((g, 1, 1)), np.zeros((g, 1, c)), np.zeros((0, len(patterns)), dtype=bool)
+    # own-PSU respondents: Σu = (A_num − p A_den)/D, Σu² = (B_num (1−p)² + (B_den − B_num) p²)/D²
+    eg = qd.stratum_group[qd.psu_strata :]
+    w_num, w2_num, _ = num.elements
+    w_den, w2_den, n_den = den.elements
+    a1n, a2n = w_num @ a_num, w2_num @ a_num
+    a1d, a2d, rows = w_den @ a_den, w2_den @ a_den, n_den @ a_den
     pe, de = pz[eg], safe[eg]
     elem_su = (a1n - pe * a1d) / de
     elem_su2 = (a2n * (1.0 - pe) ** 2 + (a2d - a2n) * pe * pe) / (de * de)
-    lin = Linearised(unit_u, unit_present, elem_su, elem_su2, rows, full=p)
+    lin = Linearised(q, lmap, present, domain.reshape(-1), elem_su, elem_su2, rows, full=p)
     if qd.blocks:
-        num_total, den_total_g = p * safe, den_total
-        ranks = np.zeros((qd.blocks, c))
+        num_total = p * safe
         for k in range(qd.blocks):
             gk = qd.block_group[k]
-            full_n, reps_n = replicate_sums(dataset, qd, k, num)
-            full_d, reps_d = replicate_sums(dataset, qd, k, den)
+            full_n, reps_n = num.replicates(k)
+            full_d, reps_d = den.replicates(k)
             with np.errstate(divide="ignore", invalid="ignore"):
                 top = num_total[gk] - full_n @ a_num + reps_n @ a_num
-                bottom = den_total_g[gk] - full_d @ a_den + reps_d @ a_den
+                bottom = den_total[gk] - full_d @ a_den + reps_d @ a_den
                 lin.thetas.append(np.where(bottom > 0, top / bottom, np.nan))
-            ranks[k] = replicate_ranks(dataset, qd, k, den, a_den)
-        lin.block_rank = ranks
+        lin.block_rank = den.ranks(a_den)
     return lin
 
 
-def family_df(dataset: Dataset, qd: QueryDesign, family: Family) -> np.ndarray:
+def family_df(qd: QueryDesign, sums: FamilySums) -> np.ndarray:
     """(G,) the design's degrees of freedom among all the family's respondents together."""
-    present = unit_sums(qd, family).sum(axis=1, keepdims=True) > 0
-    rows = element_sums(qd, family, None).sum(axis=1, keepdims=True)
+    present = sums.units.sum(axis=1, keepdims=True) > 0
+    rows = sums.elements[2].sum(axis=1, keepdims=True)
     zeros = np.zeros((len(rows), 1))
-    lin = Linearised(np.zeros((qd.units, 1)), present, zeros, zeros, rows, full=np.zeros((qd.groups, 1)))
+    g = qd.groups
+    lin = Linearised(np.zeros((g, 1, 1)), np.zeros((g, 1, 1)), present, np.zeros(1, dtype=np.intp), zeros, zeros,
+                     rows, full=np.zeros((g, 1)))
     if qd.blocks:
-        lin.block_rank = np.array([replicate_ranks(dataset, qd, k, family, np.ones((family.ncell, 1)))
-                                   for k in range(qd.blocks)])
+        lin.block_rank = sums.ranks(np.ones((sums.ncell, 1)))
     return design_variance(qd, lin)[1][:, 0]

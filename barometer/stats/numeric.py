@@ -20,6 +20,7 @@ from barometer.stats.cells import row_index
 from barometer.stats.design import QueryDesign
 from barometer.stats.linearise import (
     Family,
+    FamilySums,
     element_sums,
     family_df,
     replicate_ranks,
@@ -30,7 +31,7 @@ from barometer.stats.query import Query
 from barometer.stats.result import Result
 from barometer.stats.selection import Selection
 from barometer.stats.significance import column_letters, pairwise_higher
-from barometer.stats.variance import Linearised, design_variance, kish_deff, t_quantile
+from barometer.stats.variance import Linearised, design_variance, kish_deff, psu_gram, t_quantile
 
 MEAN = (Category(code="mean", label=Text(en="Mean")),)
 
@@ -65,7 +66,8 @@ def numeric_table(dataset: Dataset, query: Query, sel: Selection, design: QueryD
             use = np.repeat(~design.srs, b)
             var = np.where(use, var_d.reshape(-1), var)
             df = np.where(use, df_d.reshape(-1), df)
-            group_df = np.where(design.srs, np.nan, family_df(dataset, design, fam))
+            sums = FamilySums(dataset, design, lambda: fam, (w.reshape(g, b), w2.reshape(g, b), n.reshape(g, b)), b)
+            group_df = np.where(design.srs, np.nan, family_df(design, sums))
         half = t_quantile(df) * np.sqrt(var)
         eff = s2 / var
     median = _weighted_median(cell, xv, wv, w, trash)
@@ -106,18 +108,19 @@ def numeric_table(dataset: Dataset, query: Query, sel: Selection, design: QueryD
 def _design_variance(dataset: Dataset, design: QueryDesign, fam: Family, resid: np.ndarray,
                      mean: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(variance, df), each (G, B), of the means linearised as u = w(x − x̄)/Σw."""
+    g, b = mean.shape
     safe = np.where(total > 0, total, 1.0)
-    unit_u = np.zeros((design.units, fam.ncell))
-    present = np.zeros((design.units, fam.ncell), dtype=bool)
     if design.units:
-        ug = design.unit_group
-        unit_u = unit_sums(design, fam, resid) / safe[ug]
+        q = psu_gram(design, unit_sums(design, fam, resid))
+        lmap = np.eye(b)[None] / safe[:, None, :]
         present = unit_sums(design, fam) > 0
+    else:
+        q, lmap, present = np.zeros((g, 1, 1)), np.zeros((g, 1, b)), np.zeros((0, b), dtype=bool)
     eg = design.stratum_group[design.psu_strata :]
     wr = fam.weights * resid
     su = element_sums(design, fam, wr) / safe[eg]
     su2 = element_sums(design, fam, wr * wr) / (safe[eg] * safe[eg])
-    lin = Linearised(unit_u, present, su, su2, element_sums(design, fam, None), full=mean)
+    lin = Linearised(q, lmap, present, np.arange(b), su, su2, element_sums(design, fam, None), full=mean)
     if design.blocks:
         ranks = np.zeros((design.blocks, fam.ncell))
         for k in range(design.blocks):
@@ -130,6 +133,8 @@ def _design_variance(dataset: Dataset, design: QueryDesign, fam: Family, resid: 
             ranks[k] = replicate_ranks(dataset, design, k, fam, np.eye(fam.ncell))
         lin.block_rank = ranks
     return design_variance(design, lin)
+
+
 def _weighted_median(cell, xv, wv, w, size) -> np.ndarray:
     """Per cell, the smallest value whose cumulative weight reaches half the cell's weight."""
     out = np.full(size, np.nan)

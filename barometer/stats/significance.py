@@ -68,6 +68,7 @@ def _nonempty(table: np.ndarray) -> np.ndarray:
     return table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
 
 
+@lru_cache(maxsize=64)
 def interaction_contrasts(r: int, c: int) -> np.ndarray:
     """An orthonormal basis (rc × (r−1)(c−1)) of the r × c tables (row-major) whose rows and
     columns all sum to 0: the span of the saturated model's interaction columns made
@@ -75,7 +76,6 @@ def interaction_contrasts(r: int, c: int) -> np.ndarray:
     return np.kron(_contrasts(r), _contrasts(c))
 
 
-@lru_cache(maxsize=64)
 def _contrasts(k: int) -> np.ndarray:
     """k × (k−1) orthonormal columns orthogonal to the ones vector."""
     q, _ = np.linalg.qr(np.hstack([np.ones((k, 1)), np.eye(k)[:, : k - 1]]))
@@ -88,35 +88,73 @@ def rao_scott(weighted: np.ndarray, cov: np.ndarray, nu: float,
     totals whose cell proportions (row-major) have design covariance `cov`; `nu` the design's
     degrees of freedom. reference "F": (F, ndf, ddf, p) as R's svychisq; "chisq": (X²_RS, ndf,
     NaN, p). NaNs when the table has fewer than two non-empty rows or columns."""
-    nan = (np.nan, np.nan, np.nan, np.nan)
-    weighted = np.asarray(weighted, dtype=np.float64)
-    rows, cols = weighted.sum(axis=1) > 0, weighted.sum(axis=0) > 0
-    if rows.sum() < 2 or cols.sum() < 2:
-        return nan
-    keep = np.outer(rows, cols).ravel()
-    table = weighted[rows][:, cols]
-    r, c = table.shape
-    p = (table / table.sum()).ravel()
-    v = np.asarray(cov)[keep][:, keep]
-    expected = np.outer(table.sum(axis=1), table.sum(axis=0)).ravel() / table.sum() ** 2
-    x2 = float(((p - expected) ** 2 / expected).sum())
+    out = rao_scott_many(np.asarray(weighted)[None], np.asarray(cov)[None], np.array([nu], dtype=np.float64),
+                         reference)
+    return tuple(float(a[0]) for a in out)
+
+
+def rao_scott_many(weighted: np.ndarray, cov: np.ndarray, nu: np.ndarray, reference: str = "F"):
+    """`rao_scott` for a stack of tables (G, R, C) with covariances (G, RC, RC): tables with the
+    same non-empty rows and columns are solved together. Returns (statistic, df, ddf, p), each (G,)."""
+    g = weighted.shape[0]
+    stat, ndf, ddf, pval = (np.full(g, np.nan) for _ in range(4))
+    rows_ok = weighted.sum(axis=2) > 0
+    cols_ok = weighted.sum(axis=1) > 0
+    patterns: dict[bytes, list[int]] = {}
+    for i in range(g):
+        if rows_ok[i].sum() >= 2 and cols_ok[i].sum() >= 2:
+            patterns.setdefault(rows_ok[i].tobytes() + b"|" + cols_ok[i].tobytes(), []).append(i)
+    for members in patterns.values():
+        idx = np.array(members)
+        rows, cols = rows_ok[idx[0]], cols_ok[idx[0]]
+        keep = np.outer(rows, cols).ravel()
+        tables = weighted[idx][:, rows][:, :, cols]
+        x2, t1, t2 = _traces(tables, cov[idx][:, keep][:, :, keep])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            good = (t1 > 0) & (t2 > 0)
+            d0 = np.where(good, t1 * t1 / t2, np.nan)
+            f = np.where(good, x2 / t1, np.nan)
+        ndf[idx] = d0
+        if reference == "chisq":
+            stat[idx] = f * d0
+        else:
+            stat[idx] = f
+            ddf[idx] = d0 * nu[idx]
+    ok = ~np.isnan(stat)
+    if reference == "chisq":
+        pval[ok] = chdtrc(ndf[ok], stat[ok])
+    else:
+        ok &= ddf > 0
+        pval[ok] = fdtrc(ndf[ok], ddf[ok], stat[ok])
+    return stat, ndf, ddf, pval
+
+
+def _traces(tables: np.ndarray, v: np.ndarray):
+    """(X²_P per unit of base, tr Δ, tr Δ²) of tables (G, r, c) without empty rows or columns;
+    NaN where C'D⁻¹C is singular (R's solve() stops there)."""
+    n, r, c = tables.shape
+    total = tables.sum(axis=(1, 2))
+    p = tables.reshape(n, -1) / total[:, None]
+    expected = (tables.sum(axis=2)[:, :, None] * tables.sum(axis=1)[:, None, :]).reshape(n, -1) / (total * total)[:, None]
+    x2 = ((p - expected) ** 2 / expected).sum(axis=1)
     inv_p = np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0)
     contrasts = interaction_contrasts(r, c)
-    scaled = contrasts * inv_p[:, None]
+    scaled = contrasts[None] * inv_p[:, :, None]  # D⁻¹C
+    denom = np.swapaxes(scaled, 1, 2) @ contrasts[None]
+    numer = np.swapaxes(scaled, 1, 2) @ v @ scaled
+    t1, t2 = np.full(n, np.nan), np.full(n, np.nan)
     try:
-        delta = np.linalg.solve(contrasts.T @ scaled, scaled.T @ v @ scaled)
-    except np.linalg.LinAlgError:
-        return nan
-    t1 = float(np.trace(delta))
-    t2 = float(np.einsum("ij,ji->", delta, delta))
-    if not (t1 > 0 and t2 > 0):
-        return nan
-    ndf = t1 * t1 / t2
-    f = x2 / t1
-    if reference == "chisq":
-        return f * ndf, ndf, np.nan, float(chdtrc(ndf, f * ndf))
-    ddf = ndf * nu
-    return f, ndf, ddf, float(fdtrc(ndf, ddf, f)) if ddf > 0 else np.nan
+        delta = np.linalg.solve(denom, numer)
+        t1 = np.trace(delta, axis1=1, axis2=2)
+        t2 = np.einsum("gij,gji->g", delta, delta)
+    except np.linalg.LinAlgError:  # one singular table: solve them one by one
+        for i in range(n):
+            try:
+                delta = np.linalg.solve(denom[i], numer[i])
+            except np.linalg.LinAlgError:
+                continue
+            t1[i], t2[i] = np.trace(delta), np.einsum("ij,ji->", delta, delta)
+    return x2, t1, t2
 
 
 def holm_significant(pvalues: np.ndarray, alpha: float = ALPHA) -> np.ndarray:

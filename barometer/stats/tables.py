@@ -20,6 +20,7 @@ no weights (every weight 1, no design, no pooling) is computed and reported as u
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,20 +28,17 @@ from barometer.dataset import Dataset
 from barometer.stats.assemble import breakdown, make_result, sig_strings, tests_frame, tidy_frame
 from barometer.stats.cells import row_index, squared_weights, sums
 from barometer.stats.design import QueryDesign, query_design
-from barometer.stats.linearise import (
-    Family,
-    element_sums,
-    family_df,
-    ratio_linearised,
-    replicate_ranks,
-    replicate_sums,
-    unit_sums,
-)
+from barometer.stats.linearise import Family, FamilySums, family_df, ratio_linearised
 from barometer.stats.numeric import numeric_table
 from barometer.stats.query import Query, check_category, default_category, validate_query
 from barometer.stats.result import PEARSON, RAO_SCOTT, RAO_SCOTT_F, Result
 from barometer.stats.selection import Selection, select
-from barometer.stats.significance import column_letters, pairwise_higher, pearson_chi2, rao_scott
+from barometer.stats.significance import (
+    column_letters,
+    pairwise_higher,
+    pearson_chi2,
+    rao_scott_many,
+)
 from barometer.stats.variance import (
     Linearised,
     design_covariance,
@@ -127,35 +125,37 @@ def _compute(dataset: Dataset, query: Query) -> Result:
 @dataclass(frozen=True)
 class _Families:
     """What a categorical table counts, for its design variances: `answers` (respondents in
-    (breakdown, answer) cells; for multiple response the choices in (breakdown, option) cells),
-    `respondents` (multiple response: answering respondents per breakdown group), and per-group
-    (Σw, Σw², n) of each for the shortcut when a group is one stratum of own-PSU respondents."""
+    (breakdown, answer) cells; for multiple response the choices in (breakdown, option) cells)
+    and `respondents` (multiple response: answering respondents per breakdown group), as sums over
+    the design's units (`FamilySums`)."""
 
-    answers: Family
-    respondents: Family | None
-    answer_sums: tuple
-    respondent_sums: tuple | None
+    answers: FamilySums
+    respondents: FamilySums | None
     extend: np.ndarray
     b: int
     k: int
 
     def maps(self, percent: str):
-        """(numerator family, denominator family, a_num, a_den, (numerator sums, denominator
-        sums)) of the percentages on base `percent`."""
-        b, k, extend = self.b, self.k, self.extend
-        kx = extend.shape[1]
-        eye_b, ones_b = np.eye(b), np.ones((b, b))
-        if self.respondents is None:  # single choice: cells (b, k)
-            a_num = np.kron(eye_b, extend)
-            a_den = {"column": np.kron(eye_b, np.ones((k, kx))), "row": np.kron(ones_b, extend),
-                     "total": np.ones((b * k, b * kx))}[percent]
-            return self.answers, self.answers, a_num, a_den, (self.answer_sums, self.answer_sums)
-        a_num = np.eye(b * kx)
-        if percent == "row":
-            return (self.answers, self.answers, a_num, np.kron(ones_b, np.eye(kx)),
-                    (self.answer_sums, self.answer_sums))
-        a_den = np.kron(eye_b, np.ones((1, kx))) if percent == "column" else np.ones((b, b * kx))
-        return self.answers, self.respondents, a_num, a_den, (self.answer_sums, self.respondent_sums)
+        """(numerator sums, denominator sums, a_num, a_den) of the percentages on base `percent`."""
+        a_num, a_den, den_is_respondents = _percent_maps(self.b, self.k, self.extend.tobytes(),
+                                                         self.extend.shape[1], self.respondents is not None, percent)
+        return self.answers, self.respondents if den_is_respondents else self.answers, a_num, a_den
+
+
+@lru_cache(maxsize=128)
+def _percent_maps(b: int, k: int, extend_bytes: bytes, kx: int, multiple: bool, percent: str):
+    """(a_num, a_den, denominator is the respondents family): the cell totals that make each
+    percentage's numerator and base."""
+    eye_b, ones_b = np.eye(b), np.ones((b, b))
+    if not multiple:  # single choice: cells (b, k)
+        extend = np.frombuffer(extend_bytes).reshape(k, kx)
+        a_den = {"column": np.kron(eye_b, np.ones((k, kx))), "row": np.kron(ones_b, extend),
+                 "total": np.ones((b * k, b * kx))}[percent]
+        return np.kron(eye_b, extend), a_den, False
+    if percent == "row":
+        return np.eye(b * kx), np.kron(ones_b, np.eye(kx)), False
+    a_den = np.kron(eye_b, np.ones((1, kx))) if percent == "column" else np.ones((b, b * kx))
+    return np.eye(b * kx), a_den, True
 
 
 def _family(sel: Selection, rows: np.ndarray, flat: np.ndarray, ncell: int) -> Family:
@@ -182,10 +182,12 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDe
         n, w, w2 = (a.reshape(g, b, k) for a in sums(idx, trash, weights, weights2))
         cells = _Cells(n @ extend, w @ extend, w2 @ extend, n.sum(-1), w.sum(-1), w2.sum(-1))
         if design is not None:
-            rows = np.flatnonzero(idx < trash)
-            answers = _family(sel, rows, idx[rows], b * k)
-            flat = (w.reshape(g, -1), w2.reshape(g, -1), n.reshape(g, -1))
-            families = _Families(answers, None, flat, None, extend, b, k)
+            def answers():
+                rows = np.flatnonzero(idx < trash)
+                return _family(sel, rows, idx[rows], b * k)
+            cell_sums = (w.reshape(g, -1), w2.reshape(g, -1), n.reshape(g, -1))
+            sums_of = FamilySums(dataset, design, answers, cell_sums, b * k, row_cells=(idx, trash, weights))
+            families = _Families(sums_of, None, extend, b, k)
     else:
         chosen, answered = dataset.option_matrix(ind.id)
         trash = g * b
@@ -205,10 +207,11 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDe
         )
         cells = _Cells(n, w, w2, base_n, base_w, base_w2)
         if design is not None:
-            answers = _family(sel, rows[ri], cell_of_choice, b * kx)
-            respondents = _family(sel, rows, idx[rows], b)
-            families = _Families(answers, respondents, (w.reshape(g, -1), w2.reshape(g, -1), n.reshape(g, -1)),
-                                 (base_w, base_w2, base_n), np.eye(kx), b, kx)
+            answers = FamilySums(dataset, design, lambda: _family(sel, rows[ri], cell_of_choice, b * kx),
+                                 (w.reshape(g, -1), w2.reshape(g, -1), n.reshape(g, -1)), b * kx)
+            respondents = FamilySums(dataset, design, lambda: _family(sel, rows, idx[rows], b),
+                                     (base_w, base_w2, base_n), b)
+            families = _Families(answers, respondents, np.eye(kx), b, kx)
 
     present = cells.base_n.sum(axis=1) > 0
     thresholds = dataset.codebook.dataset.thresholds
@@ -219,7 +222,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDe
         eligible = cells.base_n >= max(thresholds.min_base, 1)
         higher = pairwise_higher(p_col, cells.base_n.astype(np.float64), var_col, eligible, df_group)
         table["sig"] = sig_strings(higher, column_letters(b), table["suppressed"])
-    tests = _tests(dataset, query, cells, design, families, multiple, k) if b >= 2 else None
+    tests = _tests(query, cells, design, families, multiple, k) if b >= 2 else None
     return make_result(dataset, query, sel, design, kind="multiple" if multiple else "categorical",
                        table=tidy_frame(sel, present, by_codes, cats, nets, table),
                        tests=tests_frame(sel, present, tests), by_codes=by_codes)
@@ -259,16 +262,14 @@ class _Variances:
         group_df = np.full(shape[0], np.nan)
         if self.design is not None:
             g = shape[0]
-            num, den, a_num, a_den, group_sums = self.families.maps(percent)
-            lin = ratio_linearised(self.dataset, self.design, num, den, a_num, a_den,
-                                   p.reshape(g, -1), base_w.reshape(g, -1),
-                                   group_sums if self.design.elements_are_groups else None)
+            num, den, a_num, a_den = self.families.maps(percent)
+            lin = ratio_linearised(self.design, num, den, a_num, a_den, p.reshape(g, -1), base_w.reshape(g, -1))
             var_d, df_d = design_variance(self.design, lin)
             use = ~self.design.srs[:, None, None]
             var = np.where(use, var_d.reshape(shape), var)
             df = np.where(use, df_d.reshape(shape), np.nan)
             group_df = np.where(self.design.srs, np.nan,
-                                family_df(self.dataset, self.design, den))
+                                family_df(self.design, den))
         out = (p, base_n, base_w, base_w2, var, df, group_df)
         self._done[percent] = out
         return out
@@ -311,64 +312,58 @@ def _proportion_table(query: Query, cells: _Cells, variances: _Variances, thresh
     }
 
 
-def _table_covariance(dataset, design: QueryDesign, families: _Families, w_tab: np.ndarray, k: int):
+def _table_covariance(design: QueryDesign, answers: FamilySums, w_tab: np.ndarray, k: int):
     """(covariances (G, B·K, B·K) of each group's cell proportions of the table, design degrees of
-    freedom among the table's respondents (G,))."""
+    freedom among the table's respondents (G,)). A PSU's linearised value of cell c is
+    (S_c − p_c S)/T."""
     g, b, _ = w_tab.shape
-    answers = families.answers  # single choice: cells (b, k) of the kept answers
     total = w_tab.sum(axis=(1, 2))
     safe = np.where(total > 0, total, 1.0)
     p = (w_tab / safe[:, None, None]).reshape(g, -1)
     c = b * k
-    unit_u = np.zeros((design.units, c))
-    unit_present = np.zeros((design.units, 1), dtype=bool)
     if design.units:
-        s = unit_sums(design, answers)
-        ug = design.unit_group
-        tot = s.sum(axis=1, keepdims=True)
-        unit_u = (s - p[ug] * tot) / safe[ug][:, None]
-        unit_present = tot > 0
+        q = answers.gram()
+        lmap = (np.eye(c)[None] - p[:, None, :]) / safe[:, None, None]
+        present = answers.units.sum(axis=1, keepdims=True) > 0
+    else:
+        q, lmap, present = np.zeros((g, 1, 1)), np.zeros((g, 1, c)), np.zeros((0, 1), dtype=bool)
     eg = design.stratum_group[design.psu_strata :]
-    s1 = element_sums(design, answers, answers.weights)
-    s2 = element_sums(design, answers, answers.weights * answers.weights)
-    counts = element_sums(design, answers, None)
+    s1, s2, counts = answers.elements
     pe, te = p[eg], safe[eg][:, None]
     su = (s1 - pe * s1.sum(axis=1, keepdims=True)) / te
     s2t = s2.sum(axis=1)
     cross = (np.einsum("hi,ij->hij", s2, np.eye(c)) - s2[:, :, None] * pe[:, None, :]
              - pe[:, :, None] * s2[:, None, :] + s2t[:, None, None] * pe[:, :, None] * pe[:, None, :])
     cross /= (te * te)[:, :, None]
-    lin = Linearised(unit_u, unit_present, su, None, counts.sum(axis=1, keepdims=True), full=p,
-                     elem_cross=cross)
+    lin = Linearised(q, lmap, present, np.zeros(1, dtype=np.intp), su, None, counts.sum(axis=1, keepdims=True),
+                     full=p, elem_cross=cross)
     if design.blocks:
-        ranks = np.zeros((design.blocks, 1))
         for kb in range(design.blocks):
             gk = design.block_group[kb]
-            full, reps = replicate_sums(dataset, design, kb, answers)
+            full, reps = answers.replicates(kb)
             with np.errstate(divide="ignore", invalid="ignore"):
                 top = p[gk] * safe[gk] - full + reps
                 lin.thetas.append(top / top.sum(axis=1, keepdims=True))
-            ranks[kb] = replicate_ranks(dataset, design, kb, answers, np.ones((c, 1)))
-        lin.block_rank = ranks
+        lin.block_rank = answers.ranks(np.ones((c, 1)))
     return design_covariance(design, lin)
 
 
-def _tests(dataset, query, cells, design, families, multiple, k):
+def _tests(query, cells, design, families, multiple, k):
     """Per group: (statistic, df, ddf, p, method) or None; single-choice crosstabs only."""
     if multiple or query.by is None:
         return None
     n_tab = cells.n[:, :, :k]
     g = len(n_tab)
-    pearson = [(*_pearson(n_tab[gi]), PEARSON) for gi in range(g)]
-    if design is None:
-        return pearson
-    w_tab = cells.w[:, :, :k]
-    cov, nu = _table_covariance(dataset, design, families, w_tab, k)
-    method = RAO_SCOTT if query.rao_scott == "chisq" else RAO_SCOTT_F
-    return [pearson[gi] if design.srs[gi] else (*rao_scott(w_tab[gi], cov[gi], nu[gi], query.rao_scott), method)
-            for gi in range(g)]
-
-
-def _pearson(counts: np.ndarray) -> tuple[float, float, float, float]:
-    stat, df, p = pearson_chi2(counts)
-    return stat, df, np.nan, p
+    srs = np.ones(g, dtype=bool) if design is None else design.srs
+    out: list = [None] * g
+    for gi in np.flatnonzero(srs):
+        stat, df, p = pearson_chi2(n_tab[gi])
+        out[gi] = (stat, df, np.nan, p, PEARSON)
+    if design is not None and not srs.all():
+        w_tab = cells.w[:, :, :k]
+        cov, nu = _table_covariance(design, families.answers, w_tab, k)
+        method = RAO_SCOTT if query.rao_scott == "chisq" else RAO_SCOTT_F
+        stat, ndf, ddf, pval = rao_scott_many(w_tab, cov, nu, query.rao_scott)
+        for gi in np.flatnonzero(~srs):
+            out[gi] = (stat[gi], ndf[gi], ddf[gi], pval[gi], method)
+    return out

@@ -66,7 +66,13 @@ def t_quantile(df: np.ndarray, level: float = 0.975) -> np.ndarray:
 def korn_graubard_base(n_eff: np.ndarray, n: np.ndarray, df: np.ndarray) -> np.ndarray:
     """n_eff · (t_{n−1} / t_df)²: the effective base adjusted for the design's degrees of freedom."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return n_eff * (t_quantile(np.asarray(n, dtype=np.float64) - 1.0) / t_quantile(df)) ** 2
+        return n_eff * (_t_of_distinct(np.asarray(n, dtype=np.float64) - 1.0) / _t_of_distinct(df)) ** 2
+
+
+def _t_of_distinct(df: np.ndarray) -> np.ndarray:
+    """`t_quantile` computed once per distinct value (tables repeat a few dfs many times)."""
+    values, inverse = np.unique(np.asarray(df, dtype=np.float64), return_inverse=True)
+    return t_quantile(values)[inverse].reshape(np.shape(df))
 
 
 def wilson_interval(p: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -86,18 +92,21 @@ def wilson_interval(p: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.nd
 
 @dataclass
 class Linearised:
-    """What the variance of C estimates per group needs from the data.
+    """What the variances of C estimates per group need from the data.
 
-    `unit_u` (units, C): totals of u per PSU; `unit_present` (units, C): the PSU has domain
-    respondents. `elem_su`, `elem_su2` (element strata, C): Σu and Σu² over the stratum's
-    respondents who are their own PSU; `elem_rows`: how many of them are in the domain.
-    `thetas`: per replicate block, its replicates' estimates (R, C); `full` (G, C) the estimates;
-    `block_rank` (blocks, C): rank of the domain's replicate weights. For covariances, `elem_cross`
-    (element strata, C, C) holds Σ u_a u_b and presence is one domain per group (C = 1 columns of
-    `unit_present`, `elem_rows`, `block_rank`)."""
+    PSUs: `psu_q` (G, n, n) the design covariance of the n cell totals of a PSU in each group
+    (`psu_gram`), `psu_l` (G, n, C) each estimate's linearised value as a linear map of those
+    totals (U = l'S), `psu_present` (units, D) which PSUs have respondents in each of D domains and
+    `domain` (C,) the domain of each estimate. Own-PSU respondents: `elem_su`, `elem_su2` (element
+    strata, C) Σu and Σu², `elem_rows` how many of them are in each estimate's domain. Replicate
+    blocks: `thetas`, per block its replicates' estimates (R, C), `full` (G, C) the estimates,
+    `block_rank` (blocks, C) the rank of each domain's replicate weights. For covariances,
+    `elem_cross` (element strata, C, C) holds Σ u_a u_b and there is one domain (the table's)."""
 
-    unit_u: np.ndarray
-    unit_present: np.ndarray
+    psu_q: np.ndarray
+    psu_l: np.ndarray
+    psu_present: np.ndarray
+    domain: np.ndarray
     elem_su: np.ndarray
     elem_su2: np.ndarray | None
     elem_rows: np.ndarray
@@ -108,41 +117,68 @@ class Linearised:
 
 
 def _per_group(index: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Σ of `values` rows by their group `index` (sorted or not) -> (groups, ...)."""
     out = np.zeros((groups, *values.shape[1:]))
-    if len(index):
-        np.add.at(out, index, values)
+    if not len(index):
+        return out
+    if np.all(index[1:] >= index[:-1]):
+        starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+        out[index[starts]] = np.add.reduceat(values, starts, axis=0)
+        return out
+    order = np.argsort(index, kind="stable")
+    return _per_group(index[order], values[order], groups)
+
+
+def _stratum_starts(qd: QueryDesign) -> np.ndarray:
+    return np.flatnonzero(np.r_[True, qd.unit_stratum[1:] != qd.unit_stratum[:-1]])
+
+
+def psu_gram(qd: QueryDesign, totals: np.ndarray) -> np.ndarray:
+    """(G, n, n): per group Σ_h factor_h Σ_j (S_hj − S̄_h)(S_hj − S̄_h)' of the PSUs' cell totals
+    S (units, n); a lonely stratum's PSU is not centred (`adjust`) or has factor 0. Any
+    estimate's PSU variance is then l'Ql for its linear map l of the totals. Computed as
+    Σ_j f S_j S_j' − Σ_h f_h m_h S̄_h S̄_h' (no centred copy of the totals)."""
+    n = totals.shape[1]
+    out = np.zeros((qd.groups, n, n))
+    if qd.units == 0:
+        return out
+    factor = qd.stratum_factor[: qd.psu_strata]
+    sizes = qd.stratum_size[: qd.psu_strata]
+    scaled = totals * np.sqrt(factor)[qd.unit_stratum][:, None]
+    bounds = np.searchsorted(qd.unit_group, np.arange(qd.groups + 1))
+    for g in range(qd.groups):
+        block = scaled[bounds[g] : bounds[g + 1]]
+        if len(block):
+            out[g] = block.T @ block
+    sums = np.add.reduceat(totals, _stratum_starts(qd), axis=0)
+    centre = np.where(sizes > 1, factor / np.where(sizes > 1, sizes, 1.0), 0.0)  # f_h m_h S̄ S̄' = f_h/m_h · ΣΣ'
+    weighted = sums * np.sqrt(centre)[:, None]
+    out -= _per_group(qd.stratum_group[: qd.psu_strata], weighted[:, :, None] * weighted[:, None, :], qd.groups)
     return out
 
 
-def _psu_centred(qd: QueryDesign, unit_u: np.ndarray) -> np.ndarray:
-    """U_hj − Ū_h for strata with several PSUs, U_hj for lonely ones (the grand mean is 0)."""
-    if qd.units == 0:
-        return unit_u
-    starts = np.flatnonzero(np.r_[True, qd.unit_stratum[1:] != qd.unit_stratum[:-1]])
-    sums = np.add.reduceat(unit_u, starts, axis=0)
-    sizes = qd.stratum_size[: qd.psu_strata][:, None]
-    means = np.where(sizes > 1, sums / sizes, 0.0)
-    return unit_u - means[qd.unit_stratum]
-
-
-def _domain_counts(qd: QueryDesign, lin: Linearised) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _domain_counts(qd: QueryDesign, lin: Linearised, cols: int):
     """Per group and column: strata with domain respondents, lonely `average` ones among them,
     PSUs with domain respondents (own-PSU respondents count one each), replicate df."""
     g = qd.groups
-    cols = lin.unit_present.shape[1] if lin.unit_present.ndim == 2 else 1
-    present = np.zeros((qd.strata, cols), dtype=bool)
+    strata_present = np.zeros((g, cols))
+    average_present = np.zeros((g, cols))
     units_present = np.zeros((g, cols))
     if qd.units:
-        starts = np.flatnonzero(np.r_[True, qd.unit_stratum[1:] != qd.unit_stratum[:-1]])
-        up = lin.unit_present.reshape(qd.units, cols)
-        present[: qd.psu_strata] = np.add.reduceat(up.astype(np.int64), starts, axis=0) > 0
-        units_present += _per_group(qd.unit_group, up.astype(np.float64), g)
+        present = lin.psu_present
+        units_present += _per_group(qd.unit_group, present.astype(np.float64), g)[:, lin.domain]
+        hit = np.add.reduceat(present.astype(np.int64), _stratum_starts(qd), axis=0) > 0
+        psu_group = qd.stratum_group[: qd.psu_strata]
+        strata_present += _per_group(psu_group, hit.astype(np.float64), g)[:, lin.domain]
+        average = hit & qd.stratum_average[: qd.psu_strata, None]
+        average_present += _per_group(psu_group, average.astype(np.float64), g)[:, lin.domain]
     if qd.strata > qd.psu_strata:
         rows = lin.elem_rows.reshape(qd.strata - qd.psu_strata, cols)
-        present[qd.psu_strata :] = rows > 0
-        units_present += _per_group(qd.stratum_group[qd.psu_strata :], rows, g)
-    strata_present = _per_group(qd.stratum_group, present.astype(np.float64), g)
-    average_present = _per_group(qd.stratum_group, (present & qd.stratum_average[:, None]).astype(np.float64), g)
+        eg = qd.stratum_group[qd.psu_strata :]
+        units_present += _per_group(eg, rows, g)
+        strata_present += _per_group(eg, (rows > 0).astype(np.float64), g)
+        average = (rows > 0) & qd.stratum_average[qd.psu_strata :, None]
+        average_present += _per_group(eg, average.astype(np.float64), g)
     replicate_df = np.zeros((g, cols))
     if qd.blocks and lin.block_rank is not None:
         ranks = lin.block_rank.reshape(qd.blocks, cols)
@@ -153,17 +189,15 @@ def _domain_counts(qd: QueryDesign, lin: Linearised) -> tuple[np.ndarray, np.nda
 def design_variance(qd: QueryDesign, lin: Linearised) -> tuple[np.ndarray, np.ndarray]:
     """(variance, degrees of freedom), each (G, C), of the estimates of every group."""
     g, cols = lin.full.shape
-    contrib = np.zeros((qd.strata, cols))
+    var = np.zeros((g, cols))
     if qd.units:
-        centred = _psu_centred(qd, lin.unit_u)
-        starts = np.flatnonzero(np.r_[True, qd.unit_stratum[1:] != qd.unit_stratum[:-1]])
-        contrib[: qd.psu_strata] = np.add.reduceat(centred * centred, starts, axis=0)
+        var += np.einsum("gic,gij,gjc->gc", lin.psu_l, lin.psu_q, lin.psu_l, optimize=True)
     if qd.strata > qd.psu_strata:
         sizes = qd.stratum_size[qd.psu_strata :, None]
         su, su2 = lin.elem_su, lin.elem_su2
-        contrib[qd.psu_strata :] = np.where(sizes > 1, su2 - su * su / sizes, su2)
-    var = _per_group(qd.stratum_group, contrib * qd.stratum_factor[:, None], g)
-    strata_p, average_p, units_p, replicate_df = _domain_counts(qd, lin)
+        contrib = np.where(sizes > 1, su2 - su * su / sizes, su2) * qd.stratum_factor[qd.psu_strata :, None]
+        var += _per_group(qd.stratum_group[qd.psu_strata :], contrib, g)
+    strata_p, average_p, units_p, replicate_df = _domain_counts(qd, lin, cols)
     with np.errstate(divide="ignore", invalid="ignore"):
         var = np.where(average_p > 0, var * strata_p / (strata_p - average_p), var)
     for k, theta in enumerate(lin.thetas):
@@ -192,18 +226,14 @@ def design_covariance(qd: QueryDesign, lin: Linearised) -> tuple[np.ndarray, np.
     g, cols = lin.full.shape
     cov = np.zeros((g, cols, cols))
     if qd.units:
-        centred = _psu_centred(qd, lin.unit_u) * np.sqrt(qd.stratum_factor[qd.unit_stratum])[:, None]
-        group = qd.unit_group
-        for gi in np.unique(group):
-            c = centred[group == gi]
-            cov[gi] += c.T @ c
+        cov += np.swapaxes(lin.psu_l, 1, 2) @ lin.psu_q @ lin.psu_l
     if qd.strata > qd.psu_strata:
         sizes = qd.stratum_size[qd.psu_strata :]
         su = lin.elem_su
         outer = su[:, :, None] * su[:, None, :]
         per = np.where((sizes > 1)[:, None, None], lin.elem_cross - outer / sizes[:, None, None], lin.elem_cross)
         cov += _per_group(qd.stratum_group[qd.psu_strata :], per * qd.stratum_factor[qd.psu_strata :, None, None], g)
-    strata_p, average_p, units_p, replicate_df = _domain_counts(qd, lin)
+    strata_p, average_p, units_p, replicate_df = _domain_counts(qd, lin, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(average_p > 0, strata_p / (strata_p - average_p), 1.0)[:, 0]
     cov *= scale[:, None, None]
