@@ -518,16 +518,38 @@ def test_replicate_weights_against_r(tmp_path):
     boot["psu"] = boot["stratum"] * 100 + boot["psu"]
     boot = bootstrap_weights(boot, rng, 60)
     pyreadstat.write_dta(boot, tmp_path / "boot.dta")
+    boot2 = clustered(rng, [8, 8], per_psu=7)
+    boot2["psu"] = boot2["stratum"] * 100 + boot2["psu"]
+    boot2 = bootstrap_weights(boot2, rng, 40)
+    pyreadstat.write_sav(boot2, tmp_path / "boot2.sav")
     codebook = codebook_of([
         {"id": "jk", "country": "AL", "year": 2024, "file": "jk1.sav", "weight": "w",
          "design": {"type": "replicate", "repweights": "repwt[0-9]+", "method": "jk1"}},
         {"id": "boot", "country": "XK", "year": 2024, "file": "boot.dta", "weight": "w",
+         "design": {"type": "replicate", "repweights": "rw_[0-9]+", "method": "bootstrap", "mse": True}},
+        {"id": "boot2", "country": "RS", "year": 2024, "file": "boot2.sav", "weight": "w",
          "design": {"type": "replicate", "repweights": "rw_[0-9]+", "method": "bootstrap", "mse": True}},
     ])
     dataset, report = build_dataset(codebook, tmp_path)
     assert not report.errors
     assert sum(c.startswith("repw__") for c in dataset.frame.columns) == 60
     case = Case("replicate")
+    # XK and RS pooled (each counting equally): each country's replicates vary its own weights
+    # only; R: one svrepdesign with block-diagonal replicate weights, rscales carrying each
+    # bootstrap's scale 1/(R - 1), centred at the estimate (mse)
+    case.add_result(crosstab(dataset, Query("q", by="e", countries=("XK", "RS"), pool="equal")))
+    case.r_code += ["local({",
+                    read_generated(tmp_path / "boot.dta", "a <- d; a$country <- 'XK'"),
+                    read_generated(tmp_path / "boot2.sav", "b <- d; b$country <- 'RS'"),
+                    "ra <- as.matrix(a[, paste0('rw_', 1:60)]); rb <- as.matrix(b[, paste0('rw_', 1:40)])",
+                    "cols <- c('.q', '.b', '.x', 'w', 'country')",
+                    "d <- rbind(as.data.frame(a[, cols]), as.data.frame(b[, cols]))",
+                    "W <- tapply(d$w, d$country, sum); f <- as.numeric(nrow(d) / 2 / W[d$country])",
+                    "reps <- rbind(cbind(ra, matrix(a$w, nrow(a), 40)), cbind(matrix(b$w, nrow(b), 60), rb)) * f",
+                    "d$pw <- d$w * f",
+                    "des <- svrepdesign(data = d, repweights = reps, weights = ~pw, type = 'other', scale = 1, "
+                    "rscales = c(rep(1 / 59, 60), rep(1 / 39, 40)), mse = TRUE, combined.weights = TRUE)",
+                    f'column_shares("replicate", "{POOLED}", 2024, des, {r_list(ANSWER_GROUPS)})', "})"]
     check_groups(case, dataset, [("AL", 2024)], read_generated(tmp_path / "jk1.sav"),
                  'des <- svrepdesign(data = d, repweights = "repwt[0-9]+", weights = ~w, type = "JK1", '
                  'combined.weights = TRUE)')

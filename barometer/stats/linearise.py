@@ -93,28 +93,40 @@ def replicate_patterns(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
     return dataset.cached(("stats:replicate_patterns",), build)
 
 
-def replicate_ranks(dataset: Dataset, qd: QueryDesign, block: int, fam: Family, a_den: np.ndarray) -> np.ndarray:
-    """(estimates,) rank of the replicate weights of each estimate's domain in the block, as R's
-    degf() of the domain's subset design computes it (qr rank)."""
-    spec = qd.specs[qd.block_spec[block]]
+def replicate_df(dataset: Dataset, qd: QueryDesign, fam: Family, a_den: np.ndarray) -> np.ndarray:
+    """(G, estimates) degrees of freedom of the replicate blocks of each group among each
+    estimate's domain: the rank of the domain's replicate weights − 1, as R's degf() of the
+    domain's subset design (qr rank). A pooled group's replicate weights are its blocks'
+    side by side, each block's respondents keeping their full weight in the others' columns."""
     ids, patterns = replicate_patterns(dataset)
-    mine = qd.block_of_row[fam.rows] == block
-    pid = ids[fam.rows[mine]]
-    cells = fam.cell[mine]
-    uniq, pid_local = np.unique(pid, return_inverse=True)
-    seen = np.zeros((fam.ncell, len(uniq)), dtype=bool)
-    seen[cells, pid_local] = True
-    present = (a_den.T > 0).astype(np.int64) @ seen.astype(np.int64) > 0  # (estimates, P)
-    sub = patterns[uniq][:, : len(spec.columns)]
-    ranks = np.zeros(a_den.shape[1])
-    cache: dict[bytes, int] = {}
-    for c, row in enumerate(present):
-        key = row.tobytes()
-        if key not in cache:
-            chosen = sub[row]
-            cache[key] = int(np.linalg.matrix_rank(chosen, tol=1e-7 * max(np.abs(chosen).max(), 1.0))) if len(chosen) else 0
-        ranks[c] = cache[key]
-    return ranks
+    out = np.zeros((qd.groups, a_den.shape[1]))
+    block_of = qd.block_of_row[fam.rows]
+    domains = (a_den.T > 0).astype(np.int64)  # (estimates, cells)
+    for g in np.unique(qd.block_group):
+        blocks = np.flatnonzero(qd.block_group == g)
+        widths = [len(qd.specs[qd.block_spec[k]].columns) for k in blocks]
+        offsets = np.concatenate([[0], np.cumsum(widths)])
+        rows, owners = [], []
+        for j, k in enumerate(blocks):
+            mine = block_of == k
+            uniq, local = np.unique(ids[fam.rows[mine]], return_inverse=True)
+            seen = np.zeros((fam.ncell, len(uniq)), dtype=np.int64)
+            seen[fam.cell[mine], local] = 1
+            rows.append((domains @ seen) > 0)  # (estimates, patterns of block k)
+            block_rows = np.ones((len(uniq), offsets[-1]))
+            block_rows[:, offsets[j] : offsets[j + 1]] = patterns[uniq][:, : widths[j]]
+            owners.append(block_rows)
+        stacked = np.vstack(owners) if owners else np.zeros((0, 0))
+        present = np.hstack(rows) if rows else np.zeros((a_den.shape[1], 0), dtype=bool)
+        cache: dict[bytes, float] = {}
+        for c, row in enumerate(present):
+            key = row.tobytes()
+            if key not in cache:
+                chosen = stacked[row]
+                rank = np.linalg.matrix_rank(chosen, tol=1e-7 * max(np.abs(chosen).max(), 1.0)) if len(chosen) else 0
+                cache[key] = max(float(rank) - 1.0, 0.0)
+            out[g, c] = cache[key]
+    return out
 
 
 class FamilySums:
@@ -184,9 +196,9 @@ class FamilySums:
     def replicates(self, block: int) -> tuple[np.ndarray, np.ndarray]:
         return self._get(("replicates", block), lambda: replicate_sums(self.dataset, self.qd, block, self.family))
 
-    def ranks(self, a_den: np.ndarray) -> np.ndarray:
-        """(blocks, estimates) rank of each estimate's domain's replicate weights per block."""
-        return np.array([replicate_ranks(self.dataset, self.qd, k, self.family, a_den) for k in range(self.qd.blocks)])
+    def replicate_df(self, a_den: np.ndarray) -> np.ndarray:
+        """(G, estimates) replicate degrees of freedom of each estimate's domain (`replicate_df`)."""
+        return replicate_df(self.dataset, self.qd, self.family, a_den)
 
 
 def ratio_linearised(qd: QueryDesign, num: FamilySums, den: FamilySums, a_num: np.ndarray, a_den: np.ndarray,
@@ -229,7 +241,7 @@ def ratio_linearised(qd: QueryDesign, num: FamilySums, den: FamilySums, a_num: n
                 top = num_total[gk] - full_n @ a_num + reps_n @ a_num
                 bottom = den_total[gk] - full_d @ a_den + reps_d @ a_den
                 lin.thetas.append(np.where(bottom > 0, top / bottom, np.nan))
-        lin.block_rank = den.ranks(a_den)
+        lin.replicate_df = den.replicate_df(a_den)
     return lin
 
 
@@ -242,5 +254,5 @@ def family_df(qd: QueryDesign, sums: FamilySums) -> np.ndarray:
     lin = Linearised(np.zeros((g, 1, 1)), np.zeros((g, 1, 1)), present, np.zeros(1, dtype=np.intp), zeros, zeros,
                      rows, full=np.zeros((g, 1)))
     if qd.blocks:
-        lin.block_rank = sums.ranks(np.ones((sums.ncell, 1)))
+        lin.replicate_df = sums.replicate_df(np.ones((sums.ncell, 1)))
     return design_variance(qd, lin)[1][:, 0]

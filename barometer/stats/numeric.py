@@ -23,7 +23,7 @@ from barometer.stats.linearise import (
     FamilySums,
     element_sums,
     family_df,
-    replicate_ranks,
+    replicate_df,
     replicate_sums,
     unit_sums,
 )
@@ -122,7 +122,6 @@ def _design_variance(dataset: Dataset, design: QueryDesign, fam: Family, resid: 
     su2 = element_sums(design, fam, wr * wr) / (safe[eg] * safe[eg])
     lin = Linearised(q, lmap, present, np.arange(b), su, su2, element_sums(design, fam, None), full=mean)
     if design.blocks:
-        ranks = np.zeros((design.blocks, fam.ncell))
         for k in range(design.blocks):
             gk = design.block_group[k]
             full_w, reps_w = replicate_sums(dataset, design, k, fam)
@@ -130,8 +129,7 @@ def _design_variance(dataset: Dataset, design: QueryDesign, fam: Family, resid: 
             with np.errstate(divide="ignore", invalid="ignore"):
                 bottom = total[gk] - full_w + reps_w
                 lin.thetas.append(np.where(bottom > 0, mean[gk] + (reps_r - full_r) / bottom, np.nan))
-            ranks[k] = replicate_ranks(dataset, design, k, fam, np.eye(fam.ncell))
-        lin.block_rank = ranks
+        lin.replicate_df = replicate_df(dataset, design, fam, np.eye(fam.ncell))
     return design_variance(design, lin)
 
 

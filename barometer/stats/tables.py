@@ -344,7 +344,7 @@ def _table_covariance(design: QueryDesign, answers: FamilySums, w_tab: np.ndarra
             with np.errstate(divide="ignore", invalid="ignore"):
                 top = p[gk] * safe[gk] - full + reps
                 lin.thetas.append(top / top.sum(axis=1, keepdims=True))
-        lin.block_rank = answers.ranks(np.ones((c, 1)))
+        lin.replicate_df = answers.replicate_df(np.ones((c, 1)))
     return design_covariance(design, lin)
 
 

@@ -100,7 +100,7 @@ class Linearised:
     `domain` (C,) the domain of each estimate. Own-PSU respondents: `elem_su`, `elem_su2` (element
     strata, C) Σu and Σu², `elem_rows` how many of them are in each estimate's domain. Replicate
     blocks: `thetas`, per block its replicates' estimates (R, C), `full` (G, C) the estimates,
-    `block_rank` (blocks, C) the rank of each domain's replicate weights. For covariances,
+    `replicate_df` (G, C) the replicate blocks' degrees of freedom in each domain. For covariances,
     `elem_cross` (element strata, C, C) holds Σ u_a u_b and there is one domain (the table's)."""
 
     psu_q: np.ndarray
@@ -112,7 +112,7 @@ class Linearised:
     elem_rows: np.ndarray
     full: np.ndarray
     thetas: list[np.ndarray] = field(default_factory=list)
-    block_rank: np.ndarray | None = None
+    replicate_df: np.ndarray | None = None
     elem_cross: np.ndarray | None = None
 
 
@@ -180,9 +180,8 @@ def _domain_counts(qd: QueryDesign, lin: Linearised, cols: int):
         average = (rows > 0) & qd.stratum_average[qd.psu_strata :, None]
         average_present += _per_group(eg, average.astype(np.float64), g)
     replicate_df = np.zeros((g, cols))
-    if qd.blocks and lin.block_rank is not None:
-        ranks = lin.block_rank.reshape(qd.blocks, cols)
-        replicate_df = _per_group(qd.block_group, np.maximum(ranks - 1.0, 0.0), g)
+    if qd.blocks and lin.replicate_df is not None:
+        replicate_df = lin.replicate_df.reshape(g, cols)
     return strata_present, average_present, units_present, replicate_df
 
 
