@@ -218,7 +218,8 @@ def ratio_linearised(qd: QueryDesign, num: FamilySums, den: FamilySums, a_num: n
             q = num.gram(den)
             lmap = np.concatenate([np.broadcast_to(a_num[None] / safe[:, None, :], (g, *a_num.shape)),
                                    -a_den[None] * pz[:, None, :] / safe[:, None, :]], axis=1)
-        present = (patterns @ den.units.T).T > 0  # den.units.T is the contiguous cell-major block
+        cell_major = den.units.T  # contiguous (cells, units)
+        present = np.stack([cell_major[pattern > 0].sum(axis=0) > 0 for pattern in patterns], axis=1)
     else:
         q, lmap, present = np.zeros((g, 1, 1)), np.zeros((g, 1, c)), np.zeros((0, len(patterns)), dtype=bool)
     # own-PSU respondents: Σu = (A_num − p A_den)/D, Σu² = (B_num (1−p)² + (B_den − B_num) p²)/D²

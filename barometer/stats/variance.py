@@ -144,13 +144,14 @@ def psu_gram(qd: QueryDesign, totals: np.ndarray) -> np.ndarray:
         return out
     factor = qd.stratum_factor[: qd.psu_strata]
     sizes = qd.stratum_size[: qd.psu_strata]
-    scaled = totals * np.sqrt(factor)[qd.unit_stratum][:, None]
+    cell_major = np.ascontiguousarray(totals.T)  # (n, units): no copy for cell-major totals
+    scaled = cell_major * np.sqrt(factor)[qd.unit_stratum][None, :]
     bounds = np.searchsorted(qd.unit_group, np.arange(qd.groups + 1))
     for g in range(qd.groups):
-        block = scaled[bounds[g] : bounds[g + 1]]
-        if len(block):
-            out[g] = block.T @ block
-    sums = np.add.reduceat(totals, _stratum_starts(qd), axis=0)
+        block = scaled[:, bounds[g] : bounds[g + 1]]
+        if block.shape[1]:
+            out[g] = block @ block.T
+    sums = np.add.reduceat(cell_major, _stratum_starts(qd), axis=1).T
     centre = np.where(sizes > 1, factor / np.where(sizes > 1, sizes, 1.0), 0.0)  # f_h m_h S̄ S̄' = f_h/m_h · ΣΣ'
     weighted = sums * np.sqrt(centre)[:, None]
     out -= _per_group(qd.stratum_group[: qd.psu_strata], weighted[:, :, None] * weighted[:, None, :], qd.groups)
