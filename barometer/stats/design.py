@@ -68,20 +68,27 @@ class ReplicateSpec:
 
 @dataclass(frozen=True)
 class RowDesigns:
-    """Per respondent: `kind` (SRS, ELEMENT, PSU, REPLICATE), `stratum` (an id unique per source,
-    country, year and stratum code), `psu` (an id unique per stratum and PSU code, -1 when the
-    respondent is their own PSU), `popsize` (the stratum's population of PSUs, inf = no fpc),
-    `rule` (index into LONELY_PSU_RULES), `spec` (index into `specs`, -1) and `declared` (the
-    source declares a design for the respondent's country)."""
+    """The dataset's sampling structure. Per respondent: `stratum` (int32, an id unique per
+    country-year, source and stratum code; respondents without a stratum code share their
+    source's, per country-year) and `psu` (int32, unique per stratum and PSU code; -1 when the
+    respondent is their own PSU). Per stratum id: `stratum_cy` (country-year code), `stratum_source`,
+    `stratum_rows`, `stratum_kind` (SRS, ELEMENT, PSU, REPLICATE), `stratum_rule` (index into
+    LONELY_PSU_RULES), `stratum_popsize` (population of PSUs, inf = no fpc), `stratum_spec` (index
+    into `specs`, -1), `stratum_declared` (the source declares a design for the country). Per PSU
+    id: `psu_stratum`."""
 
-    kind: np.ndarray
     stratum: np.ndarray
     psu: np.ndarray
-    popsize: np.ndarray
-    rule: np.ndarray
-    spec: np.ndarray
+    stratum_cy: np.ndarray
+    stratum_source: np.ndarray
+    stratum_rows: np.ndarray
+    stratum_kind: np.ndarray
+    stratum_rule: np.ndarray
+    stratum_popsize: np.ndarray
+    stratum_spec: np.ndarray
+    stratum_declared: np.ndarray
+    psu_stratum: np.ndarray
     specs: tuple[ReplicateSpec, ...]
-    declared: np.ndarray
 
 
 def row_designs(dataset: Dataset) -> RowDesigns:
@@ -89,15 +96,11 @@ def row_designs(dataset: Dataset) -> RowDesigns:
     return dataset.cached(("stats:row_designs",), lambda: _row_designs(dataset))
 
 
-def _row_designs(dataset: Dataset) -> RowDesigns:
+def _origin_tables(dataset: Dataset, src: np.ndarray, cc: np.ndarray):
+    """Per (source, country): kind, lonely rule, replicate spec, declared; and the specs."""
     frame, cb = dataset.frame, dataset.codebook
-    n = len(frame)
     sources = list(frame["source"].cat.categories) if "source" in frame else []
     countries = list(frame["country"].cat.categories)
-    src = dataset.column_codes("source").astype(np.intp) if "source" in frame else np.zeros(n, np.intp)
-    cc = dataset.column_codes("country").astype(np.intp)
-    by_id = cb.sources_by_id
-    # one entry per (source, country): kind, rule, replicate spec, declared
     kinds = np.zeros((max(len(sources), 1), len(countries)), dtype=np.int8)
     rules = np.zeros_like(kinds)
     spec_of = np.full(kinds.shape, -1, dtype=np.int16)
@@ -105,7 +108,7 @@ def _row_designs(dataset: Dataset) -> RowDesigns:
     specs: list[ReplicateSpec] = []
     replicate_counts = _replicate_counts(frame, src, cc, kinds.shape)
     for si, sid in enumerate(sources or [None]):
-        source = by_id.get(sid) if sid is not None else None
+        source = cb.sources_by_id.get(sid) if sid is not None else None
         for ci, country in enumerate(countries):
             design = source.design_for(country) if source is not None else None
             weighted = source is None or source.weight is not None
@@ -124,25 +127,67 @@ def _row_designs(dataset: Dataset) -> RowDesigns:
                 continue
             kinds[si, ci] = PSU if design.psu else ELEMENT
             rules[si, ci] = LONELY_PSU_RULES.index(design.lonely_psu)
-    kind = kinds[src, cc]
+    return kinds, rules, spec_of, declared, tuple(specs)
+
+
+def _row_designs(dataset: Dataset) -> RowDesigns:
+    frame = dataset.frame
+    n = len(frame)
+    src = dataset.column_codes("source").astype(np.int64) if "source" in frame else np.zeros(n, np.int64)
+    cc = dataset.column_codes("country").astype(np.intp)
+    kinds, rules, spec_of, declared, specs = _origin_tables(dataset, src, cc)
     cy, _ = country_year(dataset)
-    stratum_codes = _codes(frame, "strata", n)
-    psu_codes = _codes(frame, "psu", n)
-    # strata nest in (country-year, source); PSUs nest in strata
-    stratum = pd.factorize(pd.MultiIndex.from_arrays([cy, src, stratum_codes]))[0].astype(np.int64)
-    psu = np.where((kind == PSU) & (psu_codes >= 0),
-                   pd.factorize(pd.MultiIndex.from_arrays([stratum, psu_codes]))[0], -1).astype(np.int64)
-    kind = np.where((kind == PSU) & (psu < 0), ELEMENT, kind).astype(np.int8)
-    popsize = frame["fpc"].to_numpy(dtype=np.float64, na_value=np.nan) if "fpc" in frame else np.full(n, np.nan)
-    popsize = np.where(np.isnan(popsize), np.inf, popsize)
-    return RowDesigns(kind, stratum, psu, popsize, rules[src, cc], spec_of[src, cc], tuple(specs),
-                      declared[src, cc])
+    labels, label_count = _codes(frame, "strata", n)
+    # strata nest in (country-year, source): one integer key per respondent, factorised by hash
+    key = (cy.astype(np.int64) * (int(src.max(initial=0)) + 1) + src) * (label_count + 1) + (labels + 1)
+    stratum, _ = pd.factorize(key)
+    stratum = stratum.astype(np.int32)
+    first = _first_rows(stratum)
+    s_src, s_cy = src[first], cy[first]
+    s_cc = cc[first]
+    s_kind = kinds[s_src, s_cc]
+    psu_labels, psu_count = _codes(frame, "psu", n)
+    psu = np.full(n, -1, dtype=np.int32)
+    in_stratum_of_psus = s_kind[stratum] == PSU
+    own = in_stratum_of_psus & (psu_labels < 0)  # no PSU code (ingest rejects these): its own PSU
+    if own.any():
+        psu_labels = psu_labels.copy()
+        psu_labels[own] = psu_count + np.arange(int(own.sum()))
+        psu_count += int(own.sum())
+    in_psu = in_stratum_of_psus & (psu_labels >= 0)
+    if in_psu.any():
+        codes, _ = pd.factorize(stratum[in_psu].astype(np.int64) * (psu_count + 1) + psu_labels[in_psu])
+        psu[in_psu] = codes
+    psu_stratum = np.zeros(int(psu.max(initial=-1)) + 1, dtype=np.int32)
+    if len(psu_stratum):
+        psu_stratum[psu[in_psu]] = stratum[in_psu]
+    rows = np.bincount(stratum, minlength=len(first)).astype(np.float64)
+    # a stratum whose respondents have no PSU code (a design without psu) is one of own-PSU respondents
+    with_psu = np.bincount(stratum[in_psu], minlength=len(first)) > 0
+    s_kind = np.where((s_kind == PSU) & ~with_psu, ELEMENT, s_kind).astype(np.int8)
+    popsize = frame["fpc"].to_numpy(dtype=np.float64, na_value=np.nan)[first] if "fpc" in frame else np.full(len(first), np.nan)
+    return RowDesigns(
+        stratum=stratum, psu=psu, stratum_cy=s_cy.astype(np.intp), stratum_source=s_src.astype(np.intp),
+        stratum_rows=rows, stratum_kind=s_kind, stratum_rule=rules[s_src, s_cc],
+        stratum_popsize=np.where(np.isnan(popsize), np.inf, popsize), stratum_spec=spec_of[s_src, s_cc],
+        stratum_declared=declared[s_src, s_cc], psu_stratum=psu_stratum, specs=specs)
 
 
-def _codes(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each code 0, 1, … of codes numbered in order of first appearance."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.intp)
+    running = np.maximum.accumulate(codes)
+    new = np.r_[True, codes[1:] > running[:-1]]
+    return np.flatnonzero(new)
+
+
+def _codes(frame: pd.DataFrame, name: str, n: int) -> tuple[np.ndarray, int]:
+    """Integer codes (-1 missing) of a stratum or PSU column, and how many codes there are."""
     if name not in frame:
-        return np.full(n, -1, dtype=np.int64)
-    return pd.factorize(frame[name], use_na_sentinel=True)[0].astype(np.int64)
+        return np.full(n, -1, dtype=np.int64), 0
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    return codes.astype(np.int64), len(uniques)
 
 
 def _replicate_counts(frame: pd.DataFrame, src: np.ndarray, cc: np.ndarray, shape) -> np.ndarray:
@@ -166,15 +211,15 @@ class QueryDesign:
     nest in groups; units (PSUs) are numbered sorted by (group, stratum, PSU), so each stratum's
     units are one block. `factor` is each stratum's multiplier of Σ(U − Ū)² — (1 − f_h) m_h/(m_h − 1),
     or for a lonely stratum (1 − f_h) under `adjust` (not centred: Ū is the grand mean, 0 for a
-    linearised estimate) and 0 otherwise; `average` strata are rescaled per estimate (see
-    `linear`). Replicate blocks are the respondents of one source in one group."""
+    linearised estimate) and 0 otherwise; `average` strata are rescaled per estimate
+    (`barometer.stats.variance`). Replicate blocks are the respondents of one source in one
+    group. The per-row look-ups (`unit_of_row`, `element_of_row`, `block_of_row`) are gathered
+    from per-stratum and per-PSU tables when first used."""
 
     groups: int
     srs: np.ndarray
-    unit_of_row: np.ndarray
     unit_stratum: np.ndarray
     units: int
-    element_of_row: np.ndarray
     stratum_group: np.ndarray
     stratum_size: np.ndarray
     stratum_factor: np.ndarray
@@ -182,12 +227,16 @@ class QueryDesign:
     stratum_average: np.ndarray
     stratum_fpc: np.ndarray
     psu_strata: int
-    block_of_row: np.ndarray
     block_group: np.ndarray
     block_spec: np.ndarray
     specs: tuple[ReplicateSpec, ...]
     declared: np.ndarray
     lonely_rule: tuple[str | None, ...]
+    rows: RowDesigns
+    unit_of_psu: np.ndarray
+    """Per PSU id + 1: its unit (-1 outside the query's PSU strata; entry 0 for psu -1)."""
+    element_of_stratum: np.ndarray
+    block_of_stratum: np.ndarray
 
     @property
     def strata(self) -> int:
@@ -201,6 +250,21 @@ class QueryDesign:
     def unit_group(self) -> np.ndarray:
         return self.stratum_group[self.unit_stratum]
 
+    @cached_property
+    def unit_of_row(self) -> np.ndarray:
+        """Per frame row: its unit, -1 outside the query's PSUs."""
+        return self.unit_of_psu.take(self.rows.psu.astype(np.intp) + 1)
+
+    @cached_property
+    def element_of_row(self) -> np.ndarray:
+        """Per frame row: its stratum among the element strata (0-based), -1 otherwise."""
+        return self.element_of_stratum.take(self.rows.stratum)
+
+    @cached_property
+    def block_of_row(self) -> np.ndarray:
+        """Per frame row: its replicate block, -1 otherwise."""
+        return self.block_of_stratum.take(self.rows.stratum)
+
     def cell_major_offset(self, n: int) -> np.ndarray:
         """Per frame row, c such that a cell index i = g·n + k of the row's group maps to the
         cell-major PSU index k·units + u = i·units + c (u its PSU); rows in no PSU, and rows
@@ -210,11 +274,11 @@ class QueryDesign:
             if len(cache) > 3:
                 cache.clear()
             m = self.units
-            offset = np.full(len(self.unit_of_row), n * m, dtype=np.intp)
-            inside = self.unit_of_row >= 0
-            units = self.unit_of_row[inside]
-            offset[inside] = units - self.unit_group[units] * n * m
-            cache[n] = offset
+            lut = np.full(len(self.unit_of_psu), n * m, dtype=np.intp)
+            inside = self.unit_of_psu >= 0
+            units = self.unit_of_psu[inside]
+            lut[inside] = units - self.unit_group[units] * n * m
+            cache[n] = lut.take(self.rows.psu.astype(np.intp) + 1)
         return cache[n]
 
     @cached_property
@@ -234,55 +298,43 @@ def query_design(dataset: Dataset, sel: Selection, weighted: bool) -> QueryDesig
 
 def _query_design(dataset: Dataset, sel: Selection, weighted: bool) -> QueryDesign:
     rd = row_designs(dataset)
-    cy, _ = country_year(dataset)
     g = len(sel.keys)
-    group_of_row = sel.group_lut.take(cy)
-    n = len(group_of_row)
-    inside = group_of_row >= 0
-    kind = rd.kind.copy()
+    group = sel.group_lut.take(rd.stratum_cy)  # per stratum id, -1 outside the query
+    inside = group >= 0
+    kind = rd.stratum_kind.copy()
     srs = np.ones(g, dtype=bool)
     if weighted:
         # a group is a simple random sample only when none of its respondents is weighted or
         # designed and pooling does not weight it either
-        weighted_rows = np.bincount(group_of_row[inside], weights=(kind[inside] != SRS), minlength=g)
-        srs = (weighted_rows == 0) & (not sel.pooled)
+        weighted_strata = np.bincount(group[inside], weights=kind[inside] != SRS, minlength=g)
+        srs = (weighted_strata == 0) & (not sel.pooled)
         kind[kind == SRS] = ELEMENT
-    row_srs = np.append(srs, True)[np.where(inside, group_of_row, g)]
-    live = inside & ~row_srs
-    declared = np.bincount(group_of_row[live], weights=rd.declared[live], minlength=g) > 0
+    live = inside & ~np.append(srs, True)[np.where(inside, group, g)]
+    declared = np.bincount(group[live], weights=rd.stratum_declared[live], minlength=g) > 0
 
-    # strata of the live rows: PSU strata first, then element strata
-    psu_rows = np.flatnonzero(live & (kind == PSU))
-    elem_rows = np.flatnonzero(live & (kind == ELEMENT))
-    unit_of_row = np.full(n, -1, dtype=np.intp)
-    element_of_row = np.full(n, -1, dtype=np.intp)
-    parts = []
-    # PSU units sorted by (group, stratum, psu)
-    gk, sk, pk = group_of_row[psu_rows], rd.stratum[psu_rows], rd.psu[psu_rows]
-    order = np.lexsort((pk, sk, gk))
-    gs, ss, ps = gk[order], sk[order], pk[order]
-    new_stratum = np.ones(len(order), dtype=bool)
-    new_stratum[1:] = (gs[1:] != gs[:-1]) | (ss[1:] != ss[:-1])
-    new_unit = new_stratum.copy()
-    new_unit[1:] |= ps[1:] != ps[:-1]
-    unit_sorted = np.cumsum(new_unit) - 1
-    unit_of_row[psu_rows[order]] = unit_sorted
-    first_units = np.flatnonzero(new_unit)
-    stratum_of_unit = (np.cumsum(new_stratum) - 1)[first_units]
-    psu_strata = int(new_stratum.sum())
-    first_rows_of_strata = psu_rows[order][new_stratum]
-    parts.append((gs[new_stratum], np.bincount(stratum_of_unit, minlength=psu_strata), first_rows_of_strata))
-    # element strata, one per (group, stratum id)
-    if len(elem_rows):
-        codes, first = _factorize_pairs(group_of_row[elem_rows], rd.stratum[elem_rows])
-        element_of_row[elem_rows] = codes
-        sizes = np.bincount(codes, minlength=len(first))
-        parts.append((group_of_row[elem_rows[first]], sizes, elem_rows[first]))
-    stratum_group = np.concatenate([p[0] for p in parts]).astype(np.intp)
-    stratum_size = np.concatenate([p[1] for p in parts]).astype(np.float64)
-    first_rows = np.concatenate([p[2] for p in parts]).astype(np.intp)
-    population = rd.popsize[first_rows]
-    rule = rd.rule[first_rows]
+    # PSU units: the PSUs of the live PSU strata, sorted by (group, stratum, PSU)
+    psu_live = live[rd.psu_stratum] & (kind[rd.psu_stratum] == PSU)
+    psu_ids = np.flatnonzero(psu_live)
+    p_stratum = rd.psu_stratum[psu_ids]
+    order = np.lexsort((psu_ids, p_stratum, group[p_stratum]))
+    psu_ids, p_stratum = psu_ids[order], p_stratum[order]
+    new_stratum = np.r_[True, p_stratum[1:] != p_stratum[:-1]] if len(p_stratum) else np.zeros(0, bool)
+    unit_stratum = np.cumsum(new_stratum) - 1
+    psu_strata_ids = p_stratum[new_stratum]
+    psu_strata = len(psu_strata_ids)
+    unit_of_psu = np.full(len(rd.psu_stratum) + 1, -1, dtype=np.intp)
+    unit_of_psu[psu_ids + 1] = np.arange(len(psu_ids))
+    # element strata: the live ELEMENT strata, ordered by group
+    elem_ids = np.flatnonzero(live & (kind == ELEMENT))
+    elem_ids = elem_ids[np.argsort(group[elem_ids], kind="stable")]
+    element_of_stratum = np.full(len(kind), -1, dtype=np.intp)
+    element_of_stratum[elem_ids] = np.arange(len(elem_ids))
+    strata_ids = np.concatenate([psu_strata_ids, elem_ids]).astype(np.intp)
+    stratum_group = group[strata_ids].astype(np.intp)
+    stratum_size = np.concatenate([np.bincount(unit_stratum, minlength=psu_strata),
+                                   rd.stratum_rows[elem_ids]]).astype(np.float64)
+    population = rd.stratum_popsize[strata_ids]
+    rule = rd.stratum_rule[strata_ids]
     with np.errstate(divide="ignore", invalid="ignore"):
         keep = np.where(np.isinf(population), 1.0, (population - stratum_size) / population)
         lonely = stratum_size == 1
@@ -292,35 +344,28 @@ def _query_design(dataset: Dataset, sel: Selection, weighted: bool) -> QueryDesi
     average = lonely & (rule == AVERAGE)
 
     # replicate blocks: one per (group, source)
-    rep_rows = np.flatnonzero(live & (kind == REPLICATE))
-    block_of_row = np.full(n, -1, dtype=np.intp)
+    rep_ids = np.flatnonzero(live & (kind == REPLICATE))
+    block_of_stratum = np.full(len(kind), -1, dtype=np.intp)
     block_group = np.zeros(0, dtype=np.intp)
     block_spec = np.zeros(0, dtype=np.intp)
-    if len(rep_rows):
-        src = dataset.column_codes("source").astype(np.int64)
-        codes, first = _factorize_pairs(group_of_row[rep_rows], src[rep_rows])
-        block_of_row[rep_rows] = codes
-        block_group = group_of_row[rep_rows[first]].astype(np.intp)
-        block_spec = rd.spec[rep_rows[first]].astype(np.intp)
+    if len(rep_ids):
+        pairs = group[rep_ids].astype(np.int64) * (int(rd.stratum_source.max()) + 1) + rd.stratum_source[rep_ids]
+        uniq, first, codes = np.unique(pairs, return_index=True, return_inverse=True)
+        block_of_stratum[rep_ids] = codes
+        block_group = group[rep_ids[first]].astype(np.intp)
+        block_spec = rd.stratum_spec[rep_ids[first]].astype(np.intp)
     rules_used: list[str | None] = []
     for gi in range(g):
-        mine = stratum_group == gi
-        used = sorted({LONELY_PSU_RULES[r] for r in rule[mine & lonely]})
+        mine = (stratum_group == gi) & lonely
+        used = sorted({LONELY_PSU_RULES[r] for r in rule[mine]})
         rules_used.append(", ".join(used) if used else None)
     return QueryDesign(
-        groups=g, srs=srs, unit_of_row=unit_of_row, unit_stratum=stratum_of_unit.astype(np.intp),
-        units=len(first_units), element_of_row=element_of_row, stratum_group=stratum_group,
-        stratum_size=stratum_size, stratum_factor=factor, stratum_lonely=lonely,
-        stratum_average=average, stratum_fpc=~np.isinf(population), psu_strata=psu_strata, block_of_row=block_of_row,
-        block_group=block_group, block_spec=block_spec, specs=rd.specs, declared=declared,
-        lonely_rule=tuple(rules_used))
-
-
-def _factorize_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes 0.. of the (a, b) pairs in sorted order, and the first row of each code."""
-    key = a.astype(np.int64) * (int(b.max()) + 1 if len(b) else 1) + b.astype(np.int64)
-    _, first, codes = np.unique(key, return_index=True, return_inverse=True)
-    return codes.astype(np.intp), first
+        groups=g, srs=srs, unit_stratum=unit_stratum.astype(np.intp), units=len(psu_ids),
+        stratum_group=stratum_group, stratum_size=stratum_size, stratum_factor=factor,
+        stratum_lonely=lonely, stratum_average=average, stratum_fpc=~np.isinf(population),
+        psu_strata=psu_strata, block_group=block_group, block_spec=block_spec, specs=rd.specs,
+        declared=declared, lonely_rule=tuple(rules_used), rows=rd, unit_of_psu=unit_of_psu,
+        element_of_stratum=element_of_stratum, block_of_stratum=block_of_stratum)
 
 
 def design_facts(qd: QueryDesign | None, keys) -> DesignUse | None:
