@@ -10,7 +10,7 @@ from stats_support import make_codebook, make_frame
 from barometer.codebook import Codebook
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
-from barometer.present.labels import result_notes, variance_note
+from barometer.present.labels import base_note, result_notes, variance_note
 from barometer.stats import Query, crosstab, trend
 
 
@@ -56,6 +56,8 @@ def test_lonely_strata_are_counted_and_the_rule_named():
     assert result.design.lonely_strata == 1
     note = variance_note(result, data.codebook, "en")
     assert "1 strata had a single PSU (XK 2025): each gets the average variance of the other strata" in note
+    # every surface that shows intervals shows the base note: it says it too
+    assert "1 strata had a single PSU (XK 2025)" in base_note(result, data.codebook, "en")
     sq = variance_note(result, data.codebook, "sq")
     assert sq != note and gettext_for("sq")("{count} strata had a single PSU ({groups}): {rule}.").format(
         count=1, groups="XK 2025", rule="x")[:20] in sq

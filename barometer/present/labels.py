@@ -86,6 +86,9 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
             small=thresholds.small_base, minimum=thresholds.min_base
         )
     )
+    lonely = lonely_note(result, codebook, lang)  # on every surface that shows intervals
+    if lonely:
+        pieces.append(lonely)
     return " ".join(pieces)
 
 
@@ -175,19 +178,29 @@ def variance_note(result, codebook: Codebook, lang: str) -> str:
     if unweighted:
         parts.append(_("Unweighted for {groups}: no weight variable.").format(
             groups=_group_names(codebook, unweighted, lang)))
-    lonely = [d for d in groups if d.lonely_strata]
+    lonely = lonely_note(result, codebook, lang)
     if lonely:
-        rules = sorted({rule.strip() for d in lonely for rule in str(d.lonely_rule or "adjust").split(",")})
-        parts.append(_("{count} strata had a single PSU ({groups}): {rule}.").format(
-            count=format_number(sum(d.lonely_strata for d in lonely), lang),
-            groups=_group_names(codebook, lonely, lang),
-            rule="; ".join(lonely_rule_text(rule, lang) for rule in rules)))
+        parts.append(lonely)
     if any(d.fpc for d in groups):
         parts.append(_("With the finite population correction."))
     if len(unweighted) < len(groups):
         parts.append(_("Intervals: Wilson on the design-effective base, adjusted for the design's "
                        "degrees of freedom (Korn-Graubard); tests use the same degrees of freedom."))
     return " ".join(parts)
+
+
+def lonely_note(result, codebook: Codebook, lang: str) -> str:
+    """How many strata had a single PSU, where, and what was done about them ("" when none)."""
+    design = result.design
+    lonely = [d for d in design.per_group if d.lonely_strata] if design is not None else []
+    if not lonely:
+        return ""
+    _ = gettext_for(lang)
+    rules = sorted({rule.strip() for d in lonely for rule in str(d.lonely_rule or "adjust").split(",")})
+    return _("{count} strata had a single PSU ({groups}): {rule}.").format(
+        count=format_number(sum(d.lonely_strata for d in lonely), lang),
+        groups=_group_names(codebook, lonely, lang),
+        rule="; ".join(lonely_rule_text(rule, lang) for rule in rules))
 
 
 def lonely_rule_text(rule: str, lang: str) -> str:
