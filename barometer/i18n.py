@@ -153,11 +153,18 @@ class NumberSymbols:
                    get_minus_sign_symbol(locale), locale.number_symbols["latn"]["percentSign"])
 
 
+def _missing(value) -> bool:
+    """None, NaN or pandas' NA: a figure that is not there (or not shown)."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
 def format_number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
     """A number with the locale's decimal and grouping symbols: the result of Babel's
     `format_decimal(value, "#,##0.0…")`, rounded half-even from `str(value)` as Babel does, but
     without re-parsing the pattern for every cell of a table."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     symbols = NumberSymbols.of(normalise_lang(lang))
     number = Decimal(str(value))
@@ -168,7 +175,7 @@ def format_number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0
 
 def format_percent(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
     """A percentage (0-100) in the locale's style: 45.3% in English, 45,3% in Albanian."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     return format_number(value, lang, digits) + NumberSymbols.of(normalise_lang(lang)).percent
 

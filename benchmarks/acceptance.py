@@ -1,12 +1,16 @@
-"""Acceptance run over real survey files nobody here made: `codebook init` then `ingest` on each.
+"""Acceptance run over real survey files nobody here made: `codebook init` then `ingest` on each,
+then ad hoc mode (`frequencies --data`) on its first indicator with the guessed weight, and on a
+date variable when the file has one (it must be refused saying why).
 
 Looks for `../shared/real-surveys/` beside the repository (or the folder given as the first
-argument) and prints one line per file: loaded (rows, indicators, weight and country found or not)
-or the error. Exits non-zero when any file fails. Nothing in the test suite depends on these files.
+argument) and prints one line per file: loaded (rows, indicators, weight and country found or not,
+what drafting recognised, rows ad hoc mode left out) or the error. Exits non-zero when any file
+fails. Nothing in the test suite depends on these files.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -57,6 +61,17 @@ def check(path: Path, root: Path, workdir: Path, barometer: list[str]) -> bool:
         extras.append("encoding fallback")
     if "multiple-response set" in notes and "-> one multiple" in notes:
         extras.append("MR set")
+    for pattern, said in ((r"non-answers .* in (\d+) variable", "non-answers missing in {} vars"),
+                          (r"nobody chose left out .* in (\d+) variable", "unchosen codes left out in {} vars"),
+                          (r"skipped (\d+) date variable", "{} date vars skipped")):
+        found = re.search(pattern, notes)
+        if found:
+            extras.append(said.format(found.group(1)))
+    ad_hoc = _ad_hoc(path, book, notes, barometer)
+    if ad_hoc.startswith("FAIL"):
+        print(f"FAIL   {name}: ad hoc: {ad_hoc}")
+        return False
+    extras.append(ad_hoc)
     status = "OK    " if not report["errors"] else "OK*   "
     print(
         f"{status} {name}: {report['rows_loaded']:,}/{report['rows_read']:,} rows loaded, "
@@ -67,6 +82,30 @@ def check(path: Path, root: Path, workdir: Path, barometer: list[str]) -> bool:
         + f" ({seconds:.1f} s)"
     )
     return True
+
+
+def _ad_hoc(path: Path, book, notes: str, barometer: list[str]) -> str:
+    """`frequencies --data` on the first indicator (weighted as guessed), and a date variable
+    refused saying why: what it told on stderr, or FAIL and why."""
+    source = book.sources[0]
+    first = next((ind for ind in book.indicators if ind.sources[source.id].variable), None)
+    if first is None:
+        return "ad hoc: no single-variable indicator"
+    cmd = [*barometer, "frequencies", "--data", str(path), first.sources[source.id].variable, "--format", "csv"]
+    if source.weight:
+        cmd += ["--weight", source.weight]
+    run_ = run(cmd)
+    if run_.returncode != 0:
+        return f"FAIL {first.id}: {run_.stderr.strip().splitlines()[-1:]}"
+    left_out = re.search(r"([\d,]+) of [\d,]+ rows left out", run_.stderr)
+    told = f"ad hoc {left_out.group(1)} rows left out (told)" if left_out else "ad hoc OK"
+    dates = re.search(r"skipped \d+ date variable\(s\) \([^)]*\): ([^, ]+)", notes)
+    if dates:
+        date = run([*barometer, "frequencies", "--data", str(path), dates.group(1)])
+        if date.returncode != 2 or "dates are not analysed" not in date.stderr:
+            return f"FAIL date variable {dates.group(1)}: {date.stderr.strip().splitlines()[-1:]}"
+        told += ", date refused saying why"
+    return told
 
 
 def main() -> int:

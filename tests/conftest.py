@@ -141,10 +141,19 @@ class ConsoleWatch:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
 
+def new_context(browser, **options):
+    """A browser context whose page loads may take a minute: the machine runs the whole suite on
+    two cores, and the first load of plotly.js competes with the other tests."""
+    context = browser.new_context(**options)
+    context.set_default_navigation_timeout(60_000)
+    context.set_default_timeout(45_000)
+    return context
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh browser page; the test fails if the console logged an error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = new_context(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     watch = ConsoleWatch(pg)
     pg.console_watch = watch

@@ -85,7 +85,8 @@ def test_json_carries_echo_version_synthetic_labels_and_tests(client, dataset):
               year="2025", lang="sq").get_json()
     assert doc["query"] == {"indicator": "trust_police", "by": "gender", "country": ["AL"],
                             "year": [2025], "filter": [], "weighted": True, "percent": "column",
-                            "missing": "hide", "pool": "separate", "lang": "sq"}
+                            "missing": "hide", "pool": "separate", "lang": "sq",
+                            "category": "trust"}
     assert doc["data_version"] == dataset.version
     assert doc["synthetic"] is True
     cb = dataset.codebook
@@ -162,23 +163,44 @@ def test_indicators_lists_codebook_and_availability(client, dataset):
 # -- disclosure control --------------------------------------------------------------------------
 
 
+FIGURES = ("n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted",
+           "eff_base")
+
+
 def test_suppressed_cells_have_no_figures_in_json_and_csv(client, dataset):
     doc = get(client, "/api/v1/crosstab", **SUPPRESSED_REGION).get_json()
     min_base = dataset.codebook.dataset.thresholds.min_base
-    suppressed = [r for r in doc["rows"] if r["suppressed"]]
+    truth = crosstab(dataset, Query("safe_neighbourhood", by="region", countries=("AL",),
+                                    years=(2025,), disclosure=False)).table
+    true_base = dict(zip(truth["by"], truth["base_n"], strict=False))
+    suppressed = [r for r in doc["rows"] if r["suppressed"] and not r["complementary"]]
+    withheld = [r for r in doc["rows"] if r["complementary"]]
     shown = [r for r in doc["rows"] if not r["suppressed"]]
-    assert suppressed and shown, "the query should mix suppressed and shown cells"
-    for row in suppressed:
-        assert row["base_n"] < min_base
-        assert row["percent"] is None and row["se"] is None
-        assert row["ci_low"] is None and row["ci_high"] is None
+    assert suppressed and withheld and shown, "the query should mix hidden and shown cells"
+    for row in suppressed + withheld:
+        assert all(row[name] is None for name in FIGURES), row
+    assert all(true_base[r["by"]] < min_base for r in suppressed)
+    # the group hidden to protect the small one is the smallest of the others
+    others = {by: n for by, n in true_base.items() if n >= min_base}
+    assert {r["by"] for r in withheld} == {min(others, key=others.get)}
     for row in shown:
         assert row["base_n"] >= min_base and row["percent"] is not None
+    assert doc["tests"] == [] and all(r["sig"] == "" for r in doc["rows"])
+    assert doc["protection"]["suppressed"] and doc["protection"]["withheld"]
     table = csv_frame(get(client, "/api/v1/crosstab", format="csv",
                           **SUPPRESSED_REGION).get_data(as_text=True))
-    flagged = table[table["flag"] == "suppressed"]
-    assert len(flagged) == len(suppressed)
-    assert (flagged[["percent", "se", "ci_low", "ci_high"]] == "").all().all()
+    hidden = table[table["flag"].isin(["suppressed", "withheld"])]
+    assert len(hidden) == len(suppressed) + len(withheld)
+    assert (hidden[list(FIGURES)] == "").all().all()
+
+
+def test_a_view_of_too_few_people_is_refused(client):
+    tiny = get(client, "/api/v1/crosstab", indicator="trust_police", country="AL", year="2025",
+               filter=["region:al_gjirokaster", "age_group:18-29", "gender:female"])
+    assert tiny.status_code == 400
+    problem = tiny.get_json()
+    assert problem["type"].endswith("too-few-respondents") and problem["param"] == "filter"
+    assert "fewer than 30" in problem["detail"]
 
 
 def test_no_endpoint_returns_respondent_rows(client, dataset):
@@ -193,10 +215,6 @@ def test_no_endpoint_returns_respondent_rows(client, dataset):
     assert sum(r["n"] for r in doc["rows"] if not r["is_net"]) <= len(dataset)
     forbidden = {"weight", "psu", "strata", "source", "respondent_id", "id"}
     assert not forbidden & set(doc["rows"][0])
-    # a filter narrowed to a handful of people shows no percentages
-    tiny = get(client, "/api/v1/crosstab", indicator="trust_police", country="AL", year="2025",
-               filter=["region:al_gjirokaster", "age_group:18-29", "gender:female"]).get_json()
-    assert tiny["rows"] and all(r["percent"] is None for r in tiny["rows"])
 
 
 # -- problems ------------------------------------------------------------------------------------
@@ -263,17 +281,52 @@ def test_wrong_method_is_405_problem(client):
 # -- OpenAPI and docs ----------------------------------------------------------------------------
 
 
+def test_compare_is_each_country_then_the_pooled_row_of_crosstab(client):
+    """/compare = the separate countries' crosstab rows followed by the pooled crosstab's rows:
+    one wave, the pooling rule stated."""
+    asked = dict(indicator="trust_eu", country="AL,RS", year="2024", pool="population")
+    doc = get(client, "/api/v1/compare", **asked).get_json()
+    separate = get(client, "/api/v1/crosstab", **{**asked, "pool": "separate"}).get_json()
+    pooled = get(client, "/api/v1/crosstab", **asked).get_json()
+    assert doc["endpoint"] == "compare"
+    assert doc["rows"] == separate["rows"] + pooled["rows"]
+    assert [r["country"] for r in doc["rows"]][-1] == "pooled"
+    assert {r["year"] for r in doc["rows"]} == {2024}
+    assert "adult population" in doc["base_note"]
+    assert doc["query"]["pool"] == "population" and doc["query"]["year"] == [2024]
+
+
+@pytest.mark.parametrize(("params", "param"), [
+    (dict(indicator="trust_eu", year="2024,2025"), "year"),
+    (dict(indicator="trust_eu", by="gender"), "by"),
+    (dict(indicator="trust_eu", pool="everything"), "pool"),
+])
+def test_compare_refuses_what_it_cannot_show_naming_the_parameter(client, params, param):
+    response = get(client, "/api/v1/compare", **params)
+    assert response.status_code == 400
+    assert response.get_json()["param"] == param
+
+
+def test_compare_defaults_to_the_latest_wave(client, dataset):
+    from barometer.stats.query import data_years
+
+    doc = get(client, "/api/v1/compare", indicator="trust_eu").get_json()
+    assert {r["year"] for r in doc["rows"]} == {max(data_years(dataset))}
+
+
 def test_openapi_document_describes_every_endpoint(client, dataset):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {f"/api/v1/{n}" for n in
-                                 ("indicators", "crosstab", "frequencies", "trend")}
+                                 ("indicators", "crosstab", "frequencies", "trend", "compare")}
     crosstab_params = {p["name"]: p for p in doc["paths"]["/api/v1/crosstab"]["get"]["parameters"]}
     from barometer.params import PARAMETER_TABLE
 
     assert set(crosstab_params) == {p.name for p in PARAMETER_TABLE.in_view("crosstab")} | {"format"}
     trend_params = {p["name"] for p in doc["paths"]["/api/v1/trend"]["get"]["parameters"]}
     assert "category" in trend_params and "pool" not in trend_params
+    compare_params = {p["name"] for p in doc["paths"]["/api/v1/compare"]["get"]["parameters"]}
+    assert {"pool", "year"} <= compare_params and "by" not in compare_params
     assert crosstab_params["indicator"]["schema"]["enum"] == [i.id for i in
                                                               dataset.codebook.indicators]
 
@@ -282,7 +335,8 @@ def test_docs_page_is_self_contained_html_from_the_document(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    for path in ("/api/v1/indicators", "/api/v1/crosstab", "/api/v1/frequencies", "/api/v1/trend"):
+    for path in ("/api/v1/indicators", "/api/v1/crosstab", "/api/v1/frequencies", "/api/v1/trend",
+                 "/api/v1/compare"):
         assert path in page
     assert "problem-invalid-parameter" in page
     assert "<script" not in page and "http://" not in page and "https://" not in page

@@ -55,18 +55,18 @@ DEFAULT = parse_params("", CODEBOOK, YEARS)
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", ViewParams(indicator="trust_police", years=(2025,))),
-        ("indicator=trust_courts", ViewParams(indicator="trust_courts", years=(2025,))),
+        ("", ViewParams(indicator="trust_police", category="trust_any", years=(2025,))),
+        ("indicator=trust_courts", ViewParams(indicator="trust_courts", category="full", years=(2025,))),
         ("indicator=trust_courts&by=gender&country=XK,AL&year=2024,2025",
-         ViewParams(indicator="trust_courts", by="gender", countries=("AL", "XK"), years=(2024, 2025))),
+         ViewParams(indicator="trust_courts", category="full", by="gender", countries=("AL", "XK"), years=(2024, 2025))),
         ("filter=gender:female&filter=age:18-29",
-         ViewParams(indicator="trust_police", years=(2025,),
+         ViewParams(indicator="trust_police", category="trust_any", years=(2025,),
                     filters=(("gender", ("female",)), ("age", ("18-29",))))),
         ("weighted=0&percent=row&missing=show&chart=stacked&lang=sq&pool=equal",
-         ViewParams(indicator="trust_police", years=(2025,), weighted=False, percent="row",
+         ViewParams(indicator="trust_police", category="trust_any", years=(2025,), weighted=False, percent="row",
                     missing="show", chart="stacked", lang="sq", pool="equal")),
-        ("country=xk", ViewParams(indicator="trust_police", countries=("XK",), years=(2025,))),
-        ("lang=sr-Cyrl", ViewParams(indicator="trust_police", years=(2025,), lang="sr-Cyrl")),
+        ("country=xk", ViewParams(indicator="trust_police", category="trust_any", countries=("XK",), years=(2025,))),
+        ("lang=sr-Cyrl", ViewParams(indicator="trust_police", category="trust_any", years=(2025,), lang="sr-Cyrl")),
     ],
 )
 def test_parse(query, expected):
@@ -83,7 +83,8 @@ def test_parse(query, expected):
         ("indicator=trust_courts", "trend",
          ViewParams(indicator="trust_courts", years=(), category="full")),
         ("country=AL&pool=equal", "compare",
-         ViewParams(indicator="trust_police", countries=("AL",), years=(2025,), pool="equal")),
+         ViewParams(indicator="trust_police", countries=("AL",), years=(2025,), pool="equal",
+                    category="trust_any")),
     ],
 )
 def test_parse_per_view(query, view, expected):
@@ -93,7 +94,7 @@ def test_parse_per_view(query, view, expected):
 @pytest.mark.parametrize(
     ("query", "view", "param"),
     [
-        ("category=full", "crosstab", "category"),
+        ("category=full", "frequencies", "category"),
         ("pool=equal", "trend", "pool"),
         ("by=gender", "frequencies", "by"),
         ("by=gender", "compare", "by"),
@@ -117,7 +118,7 @@ def test_a_parameter_that_does_not_apply_to_the_view_is_refused(query, view, par
         ViewParams(indicator="trust_courts", by="gender", countries=("AL", "XK"), years=(2024, 2025),
                    filters=(("gender", ("male", "female")), ("age", ("30+",))), weighted=False,
                    percent="total", missing="show", chart="horizontal", lang="sr-Latn",
-                   pool="population"),
+                   pool="population", category="none", sort="value"),
     ],
 )
 def test_encode_then_parse_round_trips(params):
@@ -162,7 +163,7 @@ def test_lenient_parse_falls_back_and_reports():
     params = parse_params("indicator=nope&country=AL,ZZ&chart=pie", CODEBOOK, YEARS)
     assert params.indicator == DEFAULT.indicator
     assert params.countries == ("AL",)
-    assert params.chart == "bars"
+    assert params.chart == "headline"  # the default
     assert len(params.notices) == 3
 
 

@@ -148,3 +148,55 @@ def test_ad_hoc_sav_without_codebook(tmp_path):
     row = csv[(csv["by"] == "Male") & (csv["category"] == "A lot")].iloc[0]
     assert float(row["percent"]) == pytest.approx(expected)
     assert "Don't know" not in set(csv["category"])
+
+
+def _ad_hoc_file(tmp_path, n: int = 300):
+    """A .sav file with a weight missing for some rows and an interview date."""
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame(
+        {
+            "q1": rng.choice([1.0, 2.0, 3.0], n),
+            "sex": rng.choice([1.0, 2.0], n),
+            "wgt": rng.gamma(4.0, 0.25, n),
+            "intdate": rng.integers(13_000_000_000, 13_100_000_000, n).astype(float),
+        }
+    )
+    frame.loc[[3, 50, 51, 200], "wgt"] = np.nan
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(
+        frame, str(path), variable_format={"intdate": "DATETIME20"},
+        variable_value_labels={"q1": {1.0: "A lot", 2.0: "Somewhat", 3.0: "Not at all"},
+                               "sex": {1.0: "Male", 2.0: "Female"}},
+    )
+    return path, frame
+
+
+def test_ad_hoc_rows_without_a_weight_are_counted_on_stderr(tmp_path):
+    path, frame = _ad_hoc_file(tmp_path)
+    out = CliRunner().invoke(main, ["frequencies", "--data", str(path), "q1", "--weight", "wgt",
+                                    "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    assert f"note: {path}: weight variable wgt: 4 missing" in out.stderr
+    assert "note: survey.sav: 4 of 300 rows left out; the statistics use the other 296" in out.stderr
+    csv = pd.read_csv(io.StringIO(out.stdout), keep_default_na=False)  # stdout: the tidy table alone
+    kept = frame[frame["wgt"].notna()]
+    expected = 100 * kept.loc[kept["q1"] == 2, "wgt"].sum() / kept["wgt"].sum()
+    assert float(csv.loc[csv["category"] == "Somewhat", "percent"].iloc[0]) == pytest.approx(expected)
+    assert int(csv["n"].sum()) == len(kept)
+
+
+@pytest.mark.parametrize("args", [["intdate"], ["q1", "--by", "intdate"], ["q1", "--filter", "intdate:1"]])
+def test_ad_hoc_date_variable_is_refused_saying_why(tmp_path, args):
+    path, _ = _ad_hoc_file(tmp_path)
+    out = CliRunner().invoke(main, ["crosstab", "--data", str(path), *args])
+    assert out.exit_code == 2
+    assert out.stderr.startswith("error: 'intdate' is not an indicator: intdate in survey.sav is a date variable")
+    assert "dates are not analysed" in out.stderr
+
+
+def test_ad_hoc_role_variable_is_refused_saying_why(tmp_path):
+    path, _ = _ad_hoc_file(tmp_path)
+    out = CliRunner().invoke(main, ["crosstab", "--data", str(path), "wgt", "--weight", "wgt"])
+    assert out.exit_code == 2 and "it is the weight variable of survey.sav" in out.stderr
+    out = CliRunner().invoke(main, ["crosstab", "--data", str(path), "nosuch"])
+    assert out.exit_code == 2 and "nosuch" in out.stderr and "allowed" in out.stderr

@@ -13,6 +13,7 @@ _COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "barometer.cli.data_cmds": ("ingest", "codebook"),
     "barometer.cli.stats_cmds": ("crosstab", "frequencies", "trend"),
     "barometer.cli.serve_cmds": ("serve",),
+    "barometer.cli.assistant_cmds": ("mcp",),
 }
 
 

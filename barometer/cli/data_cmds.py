@@ -98,14 +98,22 @@ def validate(path: Path | None) -> None:
     help="Write the codebook here (default: print it).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def init(files: tuple[Path, ...], output: Path | None, force: bool) -> None:
+@click.option(
+    "--encoding",
+    default=None,
+    metavar="NAME",
+    help="Read the files' text in this encoding (e.g. cp1252, latin-1, cp1251) instead of the one "
+    "they declare; recorded on each source. Default: the declared one, then UTF-8, cp1252, latin-1.",
+)
+def init(files: tuple[Path, ...], output: Path | None, force: bool, encoding: str | None) -> None:
     """Draft a codebook from the files' own metadata (labels, missing values, weights)."""
     from barometer.ingest import IngestError, codebook_yaml, draft_codebook
+    from barometer.ingest.readers import WarningNote
 
     if output is not None and output.exists() and not force:
         _fail(f"{output} exists; use --force to overwrite it")
     try:
-        book, notes = draft_codebook(list(files))
+        book, notes = draft_codebook(list(files), encoding=encoding)
     except IngestError as exc:
         _fail(str(exc))
         return
@@ -116,7 +124,7 @@ def init(files: tuple[Path, ...], output: Path | None, force: bool) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"{'warning' if isinstance(note, WarningNote) else 'note'}: {note}", err=True)
     if output is not None:
         click.echo(
             f"wrote {output}: {len(book.sources)} source(s), {len(book.indicators)} indicators; "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -89,6 +90,12 @@ def _common_options(fn: Callable) -> Callable:
                           "comma-separated list."),
         click.option("--rep-method", "rep_method", type=click.Choice(REPLICATE_METHODS), default=None,
                      help="Ad hoc: how the replicate weights were made (with --repweights)."),
+        click.option("--encoding", "encoding", default=None, metavar="NAME",
+                     help="Ad hoc (--data): read the files' text in this encoding (e.g. cp1252) instead of "
+                     "the one they declare (default: the declared one, then UTF-8, cp1252, latin-1)."),
+        click.option("--no-suppress", "no_suppress", is_flag=True,
+                     help="Show every figure, even of groups under the minimum base (a local run "
+                          "on your own data; the public service always suppresses)."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -103,12 +110,15 @@ AD_HOC_DESIGN = ("strata_var", "psu_var", "fpc_var", "lonely_psu", "repweights",
 
 
 def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: str | None,
-          design: dict | None = None):
-    """(dataset, ad_hoc info) from the codebook, or from files drafted in memory."""
+          encoding: str | None = None, design: dict | None = None):
+    """(dataset, ad_hoc info) from the codebook, or from files drafted in memory; in ad hoc mode,
+    warnings (a fallback encoding) and rows left out (a missing weight) are told on stderr."""
     from pydantic import ValidationError
 
     from barometer.ingest import IngestError, build_dataset, draft_codebook, load_dataset
 
+    if encoding and not data_files:
+        _fail("--encoding applies to --data files; a codebook sets `encoding:` on each source", 2)
     design = {k: v for k, v in (design or {}).items() if v is not None}
     try:
         if not data_files:
@@ -117,7 +127,7 @@ def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: 
                 _fail(f"{flags}: design options apply to ad hoc files (--data); a codebook declares "
                       f"designs per source", 2)
             return load_dataset(codebook_path), None
-        codebook, notes = draft_codebook(list(data_files))
+        codebook, notes = draft_codebook(list(data_files), encoding=encoding)
         raw = codebook.model_dump(by_alias=True, exclude_none=True)
         for source in raw["sources"]:
             source.pop("weight", None)
@@ -131,8 +141,7 @@ def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: 
 
         codebook = Codebook.model_validate(raw)
         dataset, report = build_dataset(codebook, Path.cwd())
-        for error in report.errors:
-            click.echo(f"note: {error}", err=True)
+        _tell_ad_hoc(notes, report)
         return dataset, {"notes": notes}
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'][-2:]))}: {e['msg']}" for e in exc.errors())
@@ -167,8 +176,26 @@ def _apply_design_options(source: dict, options: dict) -> None:
     source["design"] = {k: v for k, v in design.items() if str(v).lower() != "none"}
 
 
+def _tell_ad_hoc(notes: list[str], report) -> None:
+    """Warnings from drafting, and every row left out by ingest with the reason and the count."""
+    from barometer.ingest.readers import WarningNote
+
+    for note in notes:
+        if isinstance(note, WarningNote):
+            click.echo(f"warning: {note}", err=True)
+    for file in report.files:
+        for problem in file.errors:
+            click.echo(f"note: {problem}", err=True)
+        if file.rows_rejected and file.rows_loaded:
+            click.echo(f"note: {Path(file.file).name}: {file.rows_rejected:,} of {file.rows_read:,} rows left "
+                       f"out; the statistics use the other {file.rows_loaded:,}", err=True)
+
+
 def _ad_hoc_indicator(dataset, name: str) -> str:
-    """A file's variable name -> the drafted indicator id (ids are snake_case of the names)."""
+    """A file's variable name -> the drafted indicator id (ids are snake_case of the names); a
+    variable that was not drafted (a date, free text, a role) is refused, saying why."""
+    from barometer.ingest.draft import why_not_drafted
+
     cb = dataset.codebook
     if name in cb.by_id:
         return name
@@ -177,7 +204,12 @@ def _ad_hoc_indicator(dataset, name: str) -> str:
             if smap.variable == name or (smap.variables and name in smap.variables.values()):
                 return ind.id
     lowered = name.lower()
-    return next((ind.id for ind in cb.indicators if ind.id == lowered), name)
+    found = next((ind.id for ind in cb.indicators if ind.id == lowered), None)
+    if found is None:
+        why = why_not_drafted(cb, name)
+        if why:
+            _fail(f"{name!r} is not an indicator: {why}", 2)
+    return found or name
 
 
 def _ad_hoc_names(dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -272,7 +304,7 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
     from barometer.stats.query import data_years
 
     dataset, ad_hoc = _load(values["codebook_path"], values["data_files"], values["weight_var"],
-                            {k: values.get(k) for k in AD_HOC_DESIGN})
+                            values.get("encoding"), {k: values.get(k) for k in AD_HOC_DESIGN})
     raw = raw_query(view, values, table)
     if ad_hoc is not None:
         raw = _ad_hoc_names(dataset, raw)
@@ -282,13 +314,14 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
         _fail(str(exc), 2)
     for notice in params.notices:
         click.echo(f"note: {notice}", err=True)
+    query = params.query(disclosure=not values.get("no_suppress", False))
     try:
         if view == "trend":
-            result = trend(dataset, params.query(), params.category)
+            result = trend(dataset, query, params.category)
         elif view == "frequencies":
-            result = frequencies(dataset, params.query(by=None))
+            result = frequencies(dataset, replace(query, by=None))
         else:
-            result = crosstab(dataset, params.query())
+            result = crosstab(dataset, query)
     except QueryError as exc:
         _fail(str(exc), 2)
     _emit(view, result, params, dataset, values["fmt"], ad_hoc, table)

@@ -2,12 +2,17 @@
 
 SPSS/Stata files go through pyreadstat with `user_missing=True`, so declared user-missing codes
 stay visible and the codebook decides what they mean. Dates are never converted (ingest does not
-use them, and real files hold dates pyreadstat cannot represent). A file whose strings are not
-valid in the declared encoding is re-read as cp1252, then latin-1, and the fallback is reported.
+use them, and real files hold dates pyreadstat cannot represent).
+
+Encodings: with none asked for, a file is read in the encoding it declares (a Stata 14+ file is
+UTF-8; older .dta files declare none and readstat reads them as cp1252), then as UTF-8, cp1252 and
+latin-1; a fallback is reported as a `WarningNote` naming the file and the encoding used. An
+encoding asked for (`--encoding`, a source's `encoding:`) is used as given, with no fallback.
 """
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +26,13 @@ from barometer.ingest.codes import as_number
 from barometer.ingest.errors import UnreadableFileError
 
 READABLE_SUFFIXES = (".sav", ".zsav", ".por", ".dta", ".csv")
-FALLBACK_ENCODINGS = ("cp1252", "latin1")
+FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin1")
+"""Tried in turn, after the file's own encoding, when no encoding is asked for."""
+
+
+class WarningNote(str):
+    """A note the reader must see, not only a guess to check: text read in a fallback encoding.
+    Command lines print it as a warning, also in ad hoc mode where other notes are not printed."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,8 @@ class FileMeta:
     storage_widths: Mapping[str, int] = field(default_factory=dict)
     mr_sets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     encoding: str | None = None
+    chosen_encoding: str | None = None
+    """The encoding the text was read in when not the file's own (asked for, or a fallback)."""
     file_label: str | None = None
     creation_year: int | None = None
     notes: tuple[str, ...] = ()
@@ -77,8 +90,24 @@ def _reader(path: Path):
 
 
 def _is_encoding_problem(exc: Exception) -> bool:
+    """readstat's conversion errors (or a declared character set it does not know), and
+    pyreadstat's own UTF-8 decoding of unconverted text."""
+    if isinstance(exc, UnicodeError):
+        return True
     text = str(exc).lower()
-    return "encoding" in text or "convert string" in text or "unicode" in text
+    return any(word in text for word in ("encoding", "convert string", "unicode", "codec", "character set"))
+
+
+def known_encoding(name: str, path: Path) -> str:
+    """The codec name of an encoding asked for ("latin-1" -> "iso8859-1", "windows-1252" ->
+    "cp1252"), or an error naming the file and the encoding."""
+    try:
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        raise UnreadableFileError(
+            f"{path}: unknown encoding {name!r} (expected a name such as utf-8, cp1252, latin-1, "
+            f"cp1251 or iso8859-2)"
+        ) from None
 
 
 def read_survey(
@@ -91,6 +120,8 @@ def read_survey(
     """Read `path` (optionally only `columns`); raise `UnreadableFileError` naming the file."""
     if not path.is_file():
         raise UnreadableFileError(f"{path}: file not found")
+    if encoding:
+        encoding = known_encoding(encoding, path)
     if path.suffix.lower() == ".csv":
         return _read_csv(path, columns=columns, encoding=encoding, metadata_only=metadata_only)
     read, has_user_missing = _reader(path)
@@ -99,25 +130,39 @@ def read_survey(
         kwargs["user_missing"] = True
     if columns is not None:
         kwargs["usecols"] = list(columns)
-    tried = [encoding] if encoding else [None]
-    if has_user_missing:
-        tried += [e for e in FALLBACK_ENCODINGS if e != encoding]
-    notes: list[str] = []
-    last: Exception | None = None
-    for enc in tried:
+    if encoding and has_user_missing:
+        attempts: list[str | None] = [encoding]
+    else:  # .por files have no encoding to choose
+        attempts = [None, *FALLBACK_ENCODINGS] if has_user_missing else [None]
+    first: Exception | None = None
+    for enc in attempts:
+        if enc == "utf-8" and isinstance(first, UnicodeDecodeError):
+            continue  # the file's own text was already decoded as UTF-8
         try:
             frame, meta = read(str(path), encoding=enc, **kwargs) if enc else read(str(path), **kwargs)
         except Exception as exc:  # readers raise several types (ReadstatError, OverflowError, ...)
-            last = exc
-            if enc is tried[0] and not _is_encoding_problem(exc):
+            first = first or exc
+            if not _is_encoding_problem(exc):
                 break
             continue
-        if enc is not None and enc != encoding:
-            notes.append(
-                f"{path.name}: text is not valid in the file's declared encoding; read as {enc}"
-            )
-        return frame, _file_meta(meta, encoding=enc, notes=notes)
-    raise UnreadableFileError(f"{path}: cannot read the file ({_describe(last)})") from None
+        notes = [] if enc in (None, encoding) else [_fallback_warning(path, enc)]
+        return frame, _file_meta(meta, chosen=enc, notes=notes)
+    if encoding and has_user_missing:
+        raise UnreadableFileError(
+            f"{path}: cannot read the file as {encoding}, the encoding asked for ({_describe(first)}); "
+            f"leave the encoding out to try the file's own, then UTF-8, cp1252 and latin-1"
+        ) from None
+    raise UnreadableFileError(f"{path}: cannot read the file ({_describe(first)})") from None
+
+
+_DECLARED = "the encoding the file declares (UTF-8 where it declares none)"
+
+
+def _fallback_warning(path: Path, encoding: str, expected: str = _DECLARED) -> WarningNote:
+    return WarningNote(
+        f"{path.name}: text is not valid in {expected}; read as {encoding}. Check accented "
+        f"labels; if they look wrong, set the encoding (--encoding, or `encoding:` on the source)"
+    )
 
 
 def _describe(exc: Exception | None) -> str:
@@ -127,7 +172,7 @@ def _describe(exc: Exception | None) -> str:
     return text.splitlines()[0]
 
 
-def _file_meta(meta: Any, *, encoding: str | None, notes: list[str]) -> FileMeta:
+def _file_meta(meta: Any, *, chosen: str | None, notes: list[str]) -> FileMeta:
     ranges = {
         var: tuple((_range_end(r["lo"]), _range_end(r["hi"])) for r in spans)
         for var, spans in (getattr(meta, "missing_ranges", None) or {}).items()
@@ -148,7 +193,8 @@ def _file_meta(meta: Any, *, encoding: str | None, notes: list[str]) -> FileMeta
         measures=dict(getattr(meta, "variable_measure", None) or {}),
         storage_widths=dict(getattr(meta, "variable_storage_width", None) or {}),
         mr_sets=dict(getattr(meta, "mr_sets", None) or {}),
-        encoding=encoding or getattr(meta, "file_encoding", None),
+        encoding=chosen or getattr(meta, "file_encoding", None),
+        chosen_encoding=chosen,
         file_label=getattr(meta, "file_label", None),
         creation_year=getattr(creation, "year", None),
         notes=tuple(notes),
@@ -163,10 +209,9 @@ def _range_end(value: Any) -> Any:
 def _read_csv(
     path: Path, *, columns: Sequence[str] | None, encoding: str | None, metadata_only: bool
 ) -> tuple[pd.DataFrame, FileMeta]:
-    notes: list[str] = []
-    encodings = [encoding or "utf-8", *[e for e in FALLBACK_ENCODINGS if e != encoding]]
+    """A CSV file in the encoding asked for, else UTF-8, then cp1252 and latin-1 (with a warning)."""
     last: Exception | None = None
-    for enc in encodings:
+    for enc in [encoding] if encoding else FALLBACK_ENCODINGS:
         try:
             frame = pd.read_csv(
                 path,
@@ -180,13 +225,14 @@ def _read_csv(
             continue
         except (ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise UnreadableFileError(f"{path}: cannot read the CSV file ({_describe(exc)})") from None
-        if enc != (encoding or "utf-8"):
-            notes.append(f"{path.name}: not valid {encoding or 'UTF-8'}; read as {enc}")
+        fallback = enc not in (encoding, FALLBACK_ENCODINGS[0])
         meta = FileMeta(
             columns=tuple(str(c) for c in frame.columns),
             n_rows=None if metadata_only else len(frame),
             encoding=enc,
-            notes=tuple(notes),
+            chosen_encoding=enc if encoding or fallback else None,
+            notes=(_fallback_warning(path, enc, "UTF-8"),) if fallback else (),
         )
         return frame, meta
-    raise UnreadableFileError(f"{path}: cannot decode the CSV file ({_describe(last)})")
+    asked = f" as {encoding}, the encoding asked for" if encoding else ""
+    raise UnreadableFileError(f"{path}: cannot decode the CSV file{asked} ({_describe(last)})")

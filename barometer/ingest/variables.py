@@ -1,6 +1,8 @@
-"""Draft one file's variables as indicators: value labels become categories; don't know / refused
-come from declared user-missing values or label text; numeric, free-text, date and empty variables
-are told apart; an SPSS multiple-response set becomes one multiple indicator."""
+"""Draft one file's variables as indicators: value labels of the codes chosen become categories;
+don't know / refused come from declared user-missing values or label text, and non-answers (not
+applicable, legal skip, interviewer error, break-off, ...) become missing codes, never categories;
+labelled codes nobody chose are left out (no empty categories); numeric, free-text, date and empty
+variables are told apart; an SPSS multiple-response set becomes one multiple indicator."""
 
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ class DraftItem:
     labels: dict[Any, str] = field(default_factory=dict)  # source value -> label (ordered)
     missing_kind: dict[Any, str] = field(default_factory=dict)  # source value -> dk/refused
     missing_codes: list[Any] = field(default_factory=list)
+    non_answers: dict[Any, str] = field(default_factory=dict)  # chosen "na" value -> label, for notes
+    unchosen: dict[Any, str] = field(default_factory=dict)  # labelled value nobody chose -> label
     options: dict[str, tuple[str, str]] = field(default_factory=dict)  # option var -> (code, label)
     selected: Any = 1
 
@@ -46,10 +50,12 @@ def draft_items(
     items, in_sets = _multiple_response_sets(frame, meta, notes, name)
     skipped: dict[str, list[str]] = {"date": [], "free-text": [], "empty": []}
     recognised: list[str] = []
+    non_answers: list[str] = []
+    unchosen: list[str] = []
     for col in frame.columns:
         if col in roles or col in in_sets:
             continue
-        if _is_date(meta, col):
+        if is_date_variable(meta, col):
             skipped["date"].append(col)
             continue
         item, why = draft_variable(frame[col], meta)
@@ -62,16 +68,44 @@ def draft_items(
         ]
         if from_labels:
             recognised.append(f"{col} ({', '.join(from_labels[:2])})")
+        if item.non_answers:
+            non_answers.append(f"{col} ({_listed(item.non_answers)})")
+        if item.unchosen:
+            unchosen.append(f"{col} ({_listed(item.unchosen)})")
         items.append(item)
     for why, cols in skipped.items():
         if cols:
-            notes.append(f"{name}: skipped {len(cols)} {why} variable(s): {', '.join(cols[:10])}{' ...' if len(cols) > 10 else ''}")
+            notes.append(
+                f"{name}: skipped {len(cols)} {why} variable(s) ({_NOT_ANALYSED[why]}): "
+                f"{', '.join(cols[:10])}{' ...' if len(cols) > 10 else ''}"
+            )
     if recognised:
         notes.append(
             f"{name}: don't know / refused recognised from label text (not declared missing) in "
             f"{len(recognised)} variable(s), e.g. {'; '.join(recognised[:3])}"
         )
+    if non_answers:
+        notes.append(
+            f"{name}: non-answers (not applicable, skip, interviewer error, break-off, missing) made "
+            f"missing codes, never answers nor in a base, in {len(non_answers)} variable(s), e.g. "
+            f"{'; '.join(non_answers[:3])}"
+        )
+    if unchosen:
+        notes.append(
+            f"{name}: labelled codes nobody chose left out (no empty categories) in {len(unchosen)} "
+            f"variable(s), e.g. {'; '.join(unchosen[:3])}"
+        )
     return items
+
+
+_NOT_ANALYSED = {"date": "dates are not analysed", "free-text": "free text is not analysed",
+                 "empty": "no answers"}
+
+
+def _listed(labels: dict[Any, str], most: int = 3) -> str:
+    """"-5 = Break off, -3 = Interviewer error" (at most `most`, then "...")."""
+    shown = [f"{codebook_key(v)!r} = {lab}" for v, lab in list(labels.items())[:most]]
+    return ", ".join(shown) + (", ..." if len(labels) > most else "")
 
 
 def _multiple_response_sets(
@@ -104,7 +138,8 @@ def _multiple_response_sets(
     return items, in_sets
 
 
-def _is_date(meta: FileMeta, var: str) -> bool:
+def is_date_variable(meta: FileMeta, var: str) -> bool:
+    """A date or time variable, by its SPSS or Stata display format (dates are not analysed)."""
     fmt = str(meta.formats.get(var, "")).upper()
     return any(fmt.startswith(prefix) for prefix in _DATE_FORMATS)
 
@@ -194,24 +229,49 @@ def _same_code_labelled(value: Any, labels: dict[Any, str]) -> bool:
 
 
 def _categorical(seen: _Observed) -> tuple[DraftItem | None, str]:
-    """Categories from labels and values present; "na" codes become missing codes. With no
-    category left, a numeric variable is numeric and any other empty."""
+    """Categories from the labels of codes chosen and unlabelled values present; "na" codes become
+    missing codes; labelled codes nobody chose are left out. With no category left, a numeric
+    variable is numeric and any other empty."""
     labels: dict[Any, str] = {}
     missing_kind: dict[Any, str] = {}
     missing_codes: list[Any] = []
+    non_answers: dict[Any, str] = {}
+    unchosen: dict[Any, str] = {}
+    chosen = _Chosen(seen.present)
     for value in sorted({*seen.labels, *seen.present}, key=_sort_key):
         if _same_code_labelled(value, seen.labels):
+            continue
+        label = str(seen.labels.get(value, codebook_key(value)))
+        if not chosen(value):
+            unchosen[value] = label
             continue
         kind = seen.special.get(value)
         if kind == "na":
             missing_codes.append(codebook_key(value))
+            non_answers[value] = label
             continue
-        labels[value] = str(seen.labels.get(value, codebook_key(value)))
+        labels[value] = label
         if kind is not None:
             missing_kind[value] = kind
     if not labels:
-        numeric = DraftItem(seen.name, "numeric", seen.question, missing_codes=missing_codes)
+        numeric = DraftItem(seen.name, "numeric", seen.question, missing_codes=missing_codes,
+                            non_answers=non_answers)
         return (numeric if seen.numeric else None), "empty"
     item = DraftItem(seen.name, "categorical", seen.question, ordinal=seen.ordinal, labels=labels,
-                     missing_kind=missing_kind, missing_codes=missing_codes)
+                     missing_kind=missing_kind, missing_codes=missing_codes, non_answers=non_answers,
+                     unchosen=unchosen)
     return item, ""
+
+
+class _Chosen:
+    """Whether anyone chose a value: the values present, numbers compared as numbers (a label
+    keyed 1 is chosen by a value 1.0)."""
+
+    def __init__(self, present: list[Any]) -> None:
+        self._texts = {v for v in present if isinstance(v, str)}
+        self._numbers = {as_number(v) for v in present if not isinstance(v, str)}
+
+    def __call__(self, value: Any) -> bool:
+        if isinstance(value, str):
+            return value in self._texts
+        return as_number(value) in self._numbers

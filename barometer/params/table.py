@@ -39,7 +39,8 @@ from barometer.stats.query import PERCENT_BASES, POOLINGS, Query, default_catego
 VIEWS: tuple[str, ...] = ("crosstab", "frequencies", "trend", "compare")
 ALL_VIEWS = frozenset(VIEWS)
 MISSING_MODES: tuple[str, ...] = ("hide", "show")
-CHART_TYPES: tuple[str, ...] = ("bars", "stacked", "horizontal", "table")
+CHART_TYPES: tuple[str, ...] = ("headline", "bars", "stacked", "horizontal", "table")
+SORT_ORDERS: tuple[str, ...] = ("none", "value")
 MAX_FILTERS = 12
 
 
@@ -159,17 +160,22 @@ PARAMETERS: tuple[Param, ...] = (
           N_("`show`: keep don't know / refused as answers and in the base; `hide`: leave "
              "them out."), to_query=lambda v: {"include_missing": v == "show"},
           cli_aliases=(CliAlias("--include-missing", "show", N_("Same as `--missing show`.")),)),
-    Param("chart", Choice(CHART_TYPES), "bars",
-          N_("Chart type: `bars`, `stacked`, `horizontal` or `table`."),
-          views=frozenset({"crosstab"}), presentation=True),
+    Param("chart", Choice(CHART_TYPES), "headline",
+          N_("Chart type: `headline` (one answer or net per group, as `category` says), `bars`, "
+             "`stacked`, `horizontal` (every answer) or `table`."),
+          views=frozenset({"crosstab", "compare"}), presentation=True),
+    Param("sort", Choice(SORT_ORDERS), "none",
+          N_("Order of the groups in the chart: `none` (as in the codebook) or `value` "
+             "(highest first)."),
+          views=frozenset({"crosstab", "compare"}), presentation=True),
     Param("pool", Choice(POOLINGS), "separate",
           N_("Several countries: `separate`, or pooled with each country counting equally "
              "(`equal`) or by adult population (`population`)."),
           views=frozenset({"crosstab", "frequencies", "compare"}),
           to_query=lambda v: {"pool": v}),
-    Param("category", AnswerCategory(), None,
-          N_("The answer or net code a trend follows."), views=frozenset({"trend"}),
-          view_defaults={"trend": FIRST_NET}, default_text=N_("none")),
+    Param("category", AnswerCategory(), FIRST_NET,
+          N_("The answer or net code a trend follows, and the headline chart and the summary "
+             "show."), views=frozenset({"crosstab", "trend", "compare"})),
 )
 
 

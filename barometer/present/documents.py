@@ -81,6 +81,7 @@ def table_document(view: str, result, params, dataset: Dataset,
                        "min_base": result.thresholds.min_base},
         "base_note": base_note(result, codebook, lang),
         "notes": list(result_notes(result, codebook, lang)),
+        "protection": protection_document(result),
         "rows": table_rows(result, dataset, lang),
         "tests": [{k: jsonable(v) for k, v in r.items()}
                   for r in result.tests.to_dict(orient="records")],
@@ -95,6 +96,20 @@ def table_document(view: str, result, params, dataset: Dataset,
                            "label": category_labels(codebook, params.indicator, lang)
                            .get(category or "", category)}
     return doc
+
+
+def protection_document(result) -> dict[str, Any]:
+    """What disclosure control hid: groups under the minimum base, groups hidden to protect
+    them, country-years withheld whole, tables without tests."""
+    facts = result.protection
+
+    def groups(items) -> list[dict[str, Any]]:
+        return [{"country": c, "year": y, "by": b} for c, y, b in items]
+
+    return {"min_base": facts.min_base, "applied": facts.applied,
+            "suppressed": groups(facts.small), "withheld": groups(facts.complementary),
+            "withheld_country_years": [{"country": c, "year": y} for c, y in facts.withheld],
+            "tests_dropped": [{"country": c, "year": y} for c, y in facts.tests_dropped]}
 
 
 def indicators_document(dataset: Dataset, lang: str, years: Sequence[int],

@@ -27,7 +27,8 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 
 def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
     """`result.table` for export: `category` and `by` as labels in `lang` (`by` empty without a
-    breakdown), country as its code, `flag` = "suppressed", "small" or empty; columns
+    breakdown), country as its code, `flag` = "suppressed" (base under the minimum: no figure),
+    "withheld" (hidden so that a suppressed figure cannot be worked out), "small" or empty; columns
     `EXPORT_COLUMNS` first, then the rest of the Result's columns."""
     table = result.table
     query = result.query
@@ -43,7 +44,9 @@ def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
     out["category"] = [cat_labels.get(code, code) for code in table["category"]]
     for name in ("n", "weighted", "percent", "se", "ci_low", "ci_high"):
         out[name] = table[name]
-    out["flag"] = np.where(table["suppressed"], "suppressed", np.where(table["small"], "small", ""))
+    out["flag"] = np.select(
+        [table["suppressed"] & table["complementary"], table["suppressed"], table["small"]],
+        ["withheld", "suppressed", "small"], "")
     rest = [c for c in table.columns if c not in out.columns]
     for name in rest:
         out[name] = table[name]

@@ -7,6 +7,7 @@ the page, so every place describes a figure the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 
@@ -44,6 +45,14 @@ def group_label(codebook: Codebook, country: str, year: int, lang: str, *, many_
     return " ".join(parts)
 
 
+def year_span(years) -> str:
+    """'2021–2025' for consecutive waves, else '2021, 2023'."""
+    years = sorted(int(y) for y in years)
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
 def filters_text(codebook: Codebook, filters: Sequence[tuple[str, Sequence[str]]], lang: str) -> str:
     """'Gender: Female; Age group: 18-29' (empty when no filter is in force)."""
     parts = []
@@ -63,15 +72,18 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
     # A pooled row's base is the countries' bases together: count people once.
     counted = table[~pooled] if (~pooled).any() else table
     groups = counted.drop_duplicates(["country", "year", "by"])
-    base_n = int(groups["base_n"].sum()) if not groups.empty else 0
+    base_n = int(groups["base_n"].sum(skipna=True)) if not groups.empty else 0
+    hidden = bool(groups["suppressed"].any()) if not groups.empty else False
     countries = ", ".join(
         country_label(codebook, c, lang) for c in dict.fromkeys(counted["country"].tolist())
     )
     years = ", ".join(str(y) for y in sorted(set(table["year"].tolist())))
+    sentence = (_("Base: respondents asked this question in {countries} ({years}), n = {n} in "
+                  "the groups shown.") if hidden else
+                _("Base: respondents asked this question in {countries} ({years}), n = {n}."))
     pieces = [
-        _("Base: respondents asked this question in {countries} ({years}), n = {n}.").format(
-            countries=countries or "–", years=years or "–", n=format_number(base_n, lang)
-        ),
+        sentence.format(countries=countries or "–", years=years or "–",
+                        n=format_number(base_n, lang)),
         _("Weighted.") if query.weighted else _("Unweighted."),
     ]
     if not query.include_missing:
@@ -86,10 +98,52 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
             small=thresholds.small_base, minimum=thresholds.min_base
         )
     )
+    pieces += protection_notes(result, codebook, lang)
     lonely = lonely_note(result, codebook, lang)  # on every surface that shows intervals
     if lonely:
         pieces.append(lonely)
     return " ".join(pieces)
+
+
+def protection_notes(result, codebook: Codebook, lang: str) -> list[str]:
+    """What disclosure control hid in this result, in words (empty when nothing)."""
+    _ = gettext_for(lang)
+    facts = result.protection
+    notes = []
+    if facts.withheld:
+        groups = ", ".join(f"{country_label(codebook, c, lang)} {y}" for c, y in facts.withheld)
+        notes.append(_("{groups}: fewer than {minimum} respondents match this choice; not "
+                       "shown.").format(groups=groups, minimum=facts.min_base))
+    if facts.complementary:
+        notes.append(_("{count} more group(s) are not shown so that the figures of a group under "
+                       "{minimum} cannot be worked out from the others.").format(
+            count=len(facts.complementary), minimum=facts.min_base))
+    if facts.tests_dropped:
+        notes.append(_("No significance test or letters where a group is not shown."))
+    return notes
+
+
+def disclosure_rules(lang: str, min_base: int) -> list[str]:
+    """The disclosure-control rules in words, with what they do not protect against (the About
+    page and the API documentation)."""
+    _ = gettext_for(lang)
+    return [
+        _("No figure describes fewer than {minimum} respondents. A group (a column of a table) "
+          "with fewer than {minimum} respondents shows no count, percentage, interval or base: "
+          "its base reads \"under {minimum}\".").format(minimum=min_base),
+        _("No hidden figure can be worked out from the published ones: when a table hides just "
+          "one group, the smallest other group is hidden too (or the row totals, published "
+          "without the breakdown, would give it away), and a pooled figure is hidden when a "
+          "country it pools is hidden."),
+        _("A country and year in which fewer than {minimum} respondents match the chosen "
+          "filters is not shown at all; a view with nothing else to show is refused.").format(
+            minimum=min_base),
+        _("Tables that hide a group carry no significance test and no letters."),
+        _("What this does not protect against: comparing views with different filters or "
+          "breakdowns can narrow a small group down; statistical offices add random noise to "
+          "published cells against that, which this service does not. The minimum population "
+          "of a view is what limits it."),
+    ]
 
 
 def pooling_rule(pool: str, lang: str) -> str:
@@ -110,6 +164,21 @@ def source_caption(codebook: Codebook, lang: str, data_version: str = "") -> str
         text += " " + _("(data version {version})").format(version=data_version)
     if info.synthetic:
         text += " · " + synthetic_notice(lang)
+    return text
+
+
+def citation(codebook: Codebook, data_version: str, lang: str, url: str,
+             accessed: date | None = None) -> str:
+    """How to cite a view: the dataset's citation (else its title), the data version, the access
+    date and the view's link; demonstration data say so."""
+    _ = gettext_for(lang)
+    info = codebook.dataset
+    cite = info.citation.get(lang) if info.citation else info.title.get(lang)
+    text = _("Cite as: {citation}, data version {version}, accessed {date}, {url}").format(
+        citation=cite.rstrip(". "), version=data_version,
+        date=(accessed or date.today()).isoformat(), url=url)
+    if info.synthetic:
+        text += " (" + synthetic_notice(lang) + ")"
     return text
 
 
@@ -213,3 +282,38 @@ def lonely_rule_text(rule: str, lang: str) -> str:
         "certainty": _("they are certainty units and add no variance (R's certainty)"),
     }
     return texts.get(rule, rule)
+
+
+def choices_line(codebook: Codebook, params, view: str = "crosstab") -> str:
+    """The current choices in one line (the phone's summary above the result): question, where,
+    when, by what, filters."""
+    _ = gettext_for(params.lang)
+    lang = params.lang
+    parts = [codebook.indicator(params.indicator).label(lang)]
+    countries = params.countries or tuple(codebook.countries)
+    parts.append(", ".join(country_label(codebook, c, lang) for c in countries))
+    if params.years:
+        parts.append(year_span(params.years))
+    elif view == "trend":
+        parts.append(_("every wave"))
+    if getattr(params, "by", None) and view == "crosstab":
+        parts.append(_("by {breakdown}").format(
+            breakdown=codebook.indicator(params.by).label(lang).lower()))
+    if params.filters:
+        parts.append(filters_text(codebook, params.filters, lang))
+    return " · ".join(parts)
+
+
+def download_name(params, view: str = "crosstab") -> str:
+    """A file name that says what a download shows: barometer-trust_police-by-gender-XK-2024."""
+    parts = ["barometer", params.indicator]
+    if getattr(params, "by", None) and view == "crosstab":
+        parts += ["by", params.by]
+    if view == "trend":
+        parts.append("trend")
+    parts.append("-".join(params.countries) if params.countries else "all")
+    if params.years:
+        parts.append(f"{params.years[0]}-{params.years[-1]}" if len(params.years) > 1
+                     else str(params.years[0]))
+    parts += [f"{name}-{'-'.join(codes)}" for name, codes in params.filters]
+    return "-".join(parts).replace(" ", "")[:120]

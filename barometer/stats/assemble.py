@@ -10,10 +10,11 @@ import pandas as pd
 
 from barometer.codebook import Category
 from barometer.dataset import Dataset
+from barometer.stats import disclosure
 from barometer.stats.design import QueryDesign, design_facts, variance_kind
 from barometer.stats.query import Query
 from barometer.stats.result import TABLE_COLUMNS, TEST_COLUMNS, Result
-from barometer.stats.selection import Selection
+from barometer.stats.selection import Selection, country_year
 from barometer.stats.significance import column_letters
 
 
@@ -41,8 +42,12 @@ def sig_strings(higher: np.ndarray, letters: list[str], suppressed: np.ndarray) 
 
 
 def tidy_frame(sel: Selection, present: np.ndarray, by_codes: Sequence, cats: Sequence[Category],
-               nets: Sequence[tuple[str, list[int]]], table: dict[str, np.ndarray]) -> pd.DataFrame:
-    """One row per (group, breakdown, category) of the groups with respondents (`present`)."""
+               nets: Sequence[tuple[str, list[int]]], table: dict[str, np.ndarray], *,
+               keep_column: np.ndarray | None = None,
+               keep_category: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per (group, breakdown, category) of the groups shown (`present`), leaving out
+    breakdown groups with no respondents (`keep_column`, (G, B)) and answers nobody gave in the
+    view (`keep_category`, (K,)): only real groups and answers."""
     groups = np.flatnonzero(present)
     b = len(by_codes)
     kx = len(cats) + len(nets)
@@ -63,8 +68,14 @@ def tidy_frame(sel: Selection, present: np.ndarray, by_codes: Sequence, cats: Se
     }
     for name in TABLE_COLUMNS[6:]:
         column = np.asarray(table[name])[groups].reshape(-1)
-        columns[name] = column.astype(np.int64) if name in ("n", "base_n") else column
-    return pd.DataFrame(columns, copy=False)
+        columns[name] = pd.array(column, dtype="Int64") if name in ("n", "base_n") else column
+    frame = pd.DataFrame(columns, copy=False)
+    keep = np.ones((ng, b, kx), dtype=bool)
+    if keep_column is not None:
+        keep &= keep_column[groups][:, :, None]
+    if keep_category is not None:
+        keep &= keep_category[None, None, :]
+    return frame if keep.all() else frame[keep.reshape(-1)].reset_index(drop=True)
 
 
 def tests_frame(sel: Selection, present: np.ndarray, tests) -> pd.DataFrame:
@@ -90,8 +101,41 @@ def tests_frame(sel: Selection, present: np.ndarray, tests) -> pd.DataFrame:
     )
 
 
+def filtered_population(dataset: Dataset, sel: Selection, answered: np.ndarray) -> np.ndarray:
+    """(G,) respondents per group who answered (`answered`, per row) and pass the filters,
+    whatever their breakdown: the population disclosure control measures."""
+    cy, _ = country_year(dataset)
+    group = sel.group_lut.take(cy)
+    counted = answered & (group >= 0)
+    if sel.filter_mask is not None:
+        counted &= sel.filter_mask
+    return np.bincount(group[counted], minlength=len(sel.keys)).astype(np.float64)
+
+
+def protect(query: Query, sel: Selection, table: dict[str, np.ndarray], column_base: np.ndarray,
+            population: np.ndarray, by_codes: Sequence, min_base: int,
+            pooled_from: np.ndarray | None = None):
+    """(table, hidden columns, Protection facts) after disclosure control (see
+    `barometer.stats.disclosure`); with `query.disclosure` off the figures stay and only the
+    facts are kept. Raises `TooFewRespondents` when every group with respondents is too small."""
+    columns = disclosure.hidden_columns(column_base, population, min_base, pooled_from)
+    if not query.disclosure:
+        empty = disclosure.HiddenColumns(np.zeros_like(columns.small),
+                                         np.zeros_like(columns.small),
+                                         np.zeros_like(columns.withheld))
+        return disclosure.unprotected(table), empty, disclosure.Protection(min_base, applied=False)
+    answered = population > 0
+    if answered.any() and columns.withheld[answered].all():
+        param = "filter" if query.filters else "indicator"
+        value = ";".join(f"{k}:{','.join(v)}" for k, v in query.filters) or query.indicator
+        raise disclosure.TooFewRespondents(param, value, min_base)
+    facts = disclosure.protection_facts(columns, sel.keys, by_codes, min_base)
+    return disclosure.apply(table, columns), columns, facts
+
+
 def make_result(dataset: Dataset, query: Query, sel: Selection, design: QueryDesign | None, *, kind,
-                table: pd.DataFrame, tests: pd.DataFrame, by_codes: Sequence) -> Result:
+                table: pd.DataFrame, tests: pd.DataFrame, by_codes: Sequence,
+                protection: disclosure.Protection) -> Result:
     """The `Result` of a computed table, with its letters and the facts of how it was made."""
     letters = column_letters(len(by_codes)) if query.by is not None else []
     facts = design_facts(design, sel.keys)
@@ -105,4 +149,5 @@ def make_result(dataset: Dataset, query: Query, sel: Selection, design: QueryDes
         variance=variance_kind(facts),
         design=facts,
         pooled=sel.pooled,
+        protection=protection,
     )

@@ -15,7 +15,15 @@ import numpy as np
 
 from barometer.codebook import Category, Text
 from barometer.dataset import Dataset
-from barometer.stats.assemble import breakdown, make_result, sig_strings, tests_frame, tidy_frame
+from barometer.stats.assemble import (
+    breakdown,
+    filtered_population,
+    make_result,
+    protect,
+    sig_strings,
+    tests_frame,
+    tidy_frame,
+)
 from barometer.stats.cells import row_index
 from barometer.stats.design import QueryDesign
 from barometer.stats.linearise import (
@@ -36,7 +44,8 @@ from barometer.stats.variance import Linearised, design_variance, kish_deff, psu
 MEAN = (Category(code="mean", label=Text(en="Mean")),)
 
 
-def numeric_table(dataset: Dataset, query: Query, sel: Selection, design: QueryDesign | None) -> Result:
+def numeric_table(dataset: Dataset, query: Query, sel: Selection, design: QueryDesign | None,
+                  pooled_from: np.ndarray | None = None) -> Result:
     """Mean (se, t interval), median per (group, by); see the module docstring."""
     by_codes, _, by_raw, by_pos = breakdown(dataset, query)
     g, b = len(sel.keys), len(by_codes)
@@ -72,37 +81,41 @@ def numeric_table(dataset: Dataset, query: Query, sel: Selection, design: QueryD
         eff = s2 / var
     median = _weighted_median(cell, xv, wv, w, trash)
     thresholds = dataset.codebook.dataset.thresholds
-    suppressed = n < thresholds.min_base
-    withheld = suppressed | (n == 0)
+    empty = n == 0
     se = np.sqrt(var)
     table = {
         "n": n,
         "weighted": w,
-        "percent": np.where(withheld, np.nan, mean),
-        "se": np.where(withheld, np.nan, se),
-        "ci_low": np.where(withheld, np.nan, mean - half),
-        "ci_high": np.where(withheld, np.nan, mean + half),
+        "percent": np.where(empty, np.nan, mean),
+        "se": np.where(empty, np.nan, se),
+        "ci_low": np.where(empty, np.nan, mean - half),
+        "ci_high": np.where(empty, np.nan, mean + half),
         "base_n": n,
         "base_weighted": w,
         "eff_base": eff,
         "deff": kish_deff(n, w, w2),
         "small": n < thresholds.small_base,
-        "suppressed": suppressed,
         "sig": np.full(trash, "", dtype=object),
     }
     table = {k: np.asarray(v).reshape(g, b, 1) for k, v in table.items()}
-    letters = column_letters(b) if query.by is not None else []
     if query.by is not None and b >= 2:
         eligible = (n >= max(thresholds.min_base, 1)).reshape(g, b)
         higher = pairwise_higher(
             mean.reshape(g, b, 1), n.reshape(g, b), (se * se).reshape(g, b, 1), eligible, group_df
         )
-        table["sig"] = sig_strings(higher, letters, table["suppressed"])
-    present = n.reshape(g, b).sum(axis=1) > 0
-    frame = tidy_frame(sel, present, by_codes, MEAN, [], table)
-    frame["median"] = np.where(withheld, np.nan, median).reshape(g, b)[present].reshape(-1)
+        table["sig"] = sig_strings(higher, column_letters(b), np.zeros((g, b, 1), dtype=bool))
+    column_base = n.reshape(g, b)
+    population = (column_base.sum(axis=1) if query.by is None
+                  else filtered_population(dataset, sel, ~np.isnan(x)))
+    table, columns, protection = protect(query, sel, table, column_base, population, by_codes,
+                                         thresholds.min_base, pooled_from)
+    present = (column_base.sum(axis=1) > 0) & ~columns.withheld
+    frame = tidy_frame(sel, present, by_codes, MEAN, [], table, keep_column=column_base > 0)
+    median = np.where(columns.hidden | empty.reshape(g, b), np.nan, median.reshape(g, b))
+    frame["median"] = median[present][column_base[present] > 0]
     return make_result(dataset, query, sel, design, kind="numeric", table=frame,
-                       tests=tests_frame(sel, present, None), by_codes=by_codes)
+                       tests=tests_frame(sel, present, None), by_codes=by_codes,
+                       protection=protection)
 
 
 def _design_variance(dataset: Dataset, design: QueryDesign, fam: Family, resid: np.ndarray,

@@ -27,7 +27,8 @@ class Query:
     (indicator, allowed category codes) pairs combined with AND (numeric indicators filter by
     their bin codes, multiple-response ones by "chose any of these options"). `rao_scott` is the
     reference distribution of the weighted test of independence: "F" (R's svychisq default) or
-    "chisq" (a statistics option, not a view parameter)."""
+    "chisq" (a statistics option, not a view parameter). `disclosure` off (a local run on one's
+    own file, `--no-suppress`) publishes every figure."""
 
     indicator: str
     by: str | None = None
@@ -39,6 +40,7 @@ class Query:
     include_missing: bool = False
     pool: Pooling = "separate"
     rao_scott: RaoScottReference = "F"
+    disclosure: bool = True
 
 
 class QueryError(ValueError):

@@ -8,6 +8,7 @@ from typing import Literal
 import pandas as pd
 
 from barometer.codebook import Thresholds
+from barometer.stats.disclosure import Protection
 from barometer.stats.query import Query
 
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -29,11 +30,13 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "deff",
     "small",
     "suppressed",
+    "complementary",
     "sig",
 )
 """Columns of `Result.table`, in order (numeric results add `median`). `eff_base` is the
 design-effective base p(1−p)/se² (a mean's: s²/se²) and `deff` Kish's design effect of the
-weights, n·Σw²/(Σw)²."""
+weights, n·Σw²/(Σw)². `suppressed` cells publish no figure (NaN/NA); `complementary` ones among
+them are hidden to protect a smaller group."""
 
 TEST_COLUMNS: tuple[str, ...] = ("country", "year", "statistic", "df", "ddf", "p_value", "method")
 """Columns of `Result.tests`: `df` the (numerator) degrees of freedom, `ddf` the denominator
@@ -88,12 +91,15 @@ class DesignUse:
 class Result:
     """A computed table. `table` has one row per (country, year, by, category) with the columns
     of `TABLE_COLUMNS`; `tests` one row per (country, year) with the chi-square test of
-    independence; `by_letters` maps breakdown codes to the column letters used in `sig`.
+    independence; `by_letters` maps breakdown codes to the column letters used in `sig`, and
+    `country_letters` country codes to theirs in a table without a breakdown (`sig` then marks
+    differences between countries). A trend's table adds `change_prev`, `sig_prev`,
+    `change_first`, `sig_first` (points from the previous and the first wave).
     `variance` is "taylor" (linearisation: over declared strata/PSUs, or of the weights alone),
     "replicate" (replicate weights), "mixed" (both, in different groups) or "srs" (unweighted);
-    `design` gives the facts per group (None unweighted); `pooled` lists the
-    countries pooled into each group (the rule is the query's `pool`). Results carry facts:
-    `barometer.present` words them in the reader's language."""
+    `design` gives the facts per group (None unweighted); `pooled` lists the countries pooled
+    into each group (the rule is the query's `pool`); `protection` what disclosure control hid.
+    Results carry facts: `barometer.present` words them in the reader's language."""
 
     query: Query
     kind: Literal["categorical", "multiple", "numeric"]
@@ -104,3 +110,5 @@ class Result:
     variance: Literal["taylor", "replicate", "mixed", "srs"] = "taylor"
     design: DesignUse | None = None
     pooled: tuple[str, ...] = field(default=())
+    country_letters: dict[str, str] = field(default_factory=dict)
+    protection: Protection = field(default_factory=lambda: Protection(min_base=0))

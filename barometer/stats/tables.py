@@ -25,9 +25,19 @@ from functools import lru_cache
 import numpy as np
 
 from barometer.dataset import Dataset
-from barometer.stats.assemble import breakdown, make_result, sig_strings, tests_frame, tidy_frame
+from barometer.stats.assemble import (
+    breakdown,
+    filtered_population,
+    make_result,
+    protect,
+    sig_strings,
+    tests_frame,
+    tidy_frame,
+)
 from barometer.stats.cells import row_index, squared_weights, sums
+from barometer.stats.comparisons import country_letters, wave_changes
 from barometer.stats.design import QueryDesign, query_design
+from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.linearise import Family, FamilySums, family_df, ratio_linearised
 from barometer.stats.numeric import numeric_table
 from barometer.stats.query import Query, check_category, default_category, validate_query
@@ -50,9 +60,19 @@ from barometer.stats.variance import (
 
 
 def crosstab(dataset: Dataset, query: Query) -> Result:
-    """The indicator by the breakdown (if any) per country and year; see the module docstring."""
+    """The indicator by the breakdown (if any) per country and year; see the module docstring.
+    Without a breakdown, countries side by side get letters of significant differences
+    (`barometer.stats.comparisons`)."""
     validate_query(dataset, query)
-    return _compute(dataset, query)
+    result = _compute(dataset, query)
+    if query.by is None and not result.pooled:
+        countries = list(dict.fromkeys(result.table["country"]))
+        if len(countries) >= 2:
+            sig, letters = country_letters(result.table, countries)
+            table = result.table.copy()
+            table["sig"] = sig
+            result = replace(result, table=table, country_letters=letters)
+    return result
 
 
 def frequencies(dataset: Dataset, query: Query) -> Result:
@@ -63,7 +83,8 @@ def frequencies(dataset: Dataset, query: Query) -> Result:
 def trend(dataset: Dataset, query: Query, category: str | None = None) -> Result:
     """One answer (or net) category, or the mean of a numeric indicator, per country and year
     (and breakdown group), lined up across waves through the codebook. Without a `category`:
-    `default_category` (the first net, else the first answer)."""
+    `default_category` (the first net, else the first answer). Each wave carries its change from
+    the previous and the first wave and whether it is significant (`wave_changes`)."""
     validate_query(dataset, query)
     if category is None:
         category = default_category(dataset.codebook, query.indicator)
@@ -71,7 +92,7 @@ def trend(dataset: Dataset, query: Query, category: str | None = None) -> Result
     result = _compute(dataset, query)
     wanted = "mean" if dataset.indicator(query.indicator).type == "numeric" else category
     table = result.table[result.table["category"] == wanted].reset_index(drop=True)
-    return replace(result, table=table)
+    return replace(result, table=wave_changes(table))
 
 
 # -- the engine -----------------------------------------------------------------------------------
@@ -117,9 +138,11 @@ def _compute(dataset: Dataset, query: Query) -> Result:
     if design is not None and design.srs.all():  # nothing weighted: an unweighted table
         query = replace(query, weighted=False)
         sel, design = select(dataset, query), None
+    pooled_from = _hidden_per_country(dataset, query, sel) if sel.pooled and query.disclosure \
+        else None
     if ind.type == "numeric":
-        return numeric_table(dataset, query, sel, design)
-    return _categorical(dataset, query, sel, design)
+        return numeric_table(dataset, query, sel, design, pooled_from)
+    return _categorical(dataset, query, sel, design, pooled_from)
 
 
 @dataclass(frozen=True)
@@ -162,7 +185,8 @@ def _family(sel: Selection, rows: np.ndarray, flat: np.ndarray, ncell: int) -> F
     return Family(rows, flat // ncell, flat % ncell, sel.weights[rows], ncell)
 
 
-def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDesign | None) -> Result:
+def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDesign | None,
+                 pooled_from: np.ndarray | None) -> Result:
     ind = dataset.indicator(query.indicator)
     multiple = ind.type == "multiple"
     by_codes, _, by_raw, by_pos = breakdown(dataset, query)
@@ -175,6 +199,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDe
     by_part = [(by_raw, by_pos, 1 if multiple else k)] if by_raw is not None else []
     families = None
 
+    answered = None
     if not multiple:
         trash = g * b * k
         parts = [*by_part, (dataset.codes(ind.id), cat_pos, 1)]
@@ -213,7 +238,6 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDe
                                      (base_w, base_w2, base_n), b)
             families = _Families(answers, respondents, np.eye(kx), b, kx)
 
-    present = cells.base_n.sum(axis=1) > 0
     thresholds = dataset.codebook.dataset.thresholds
     variances = _Variances(dataset, design, families, cells)
     table = _proportion_table(query, cells, variances, thresholds)
@@ -221,11 +245,36 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDe
         p_col, var_col, df_group = variances.column_proportions()
         eligible = cells.base_n >= max(thresholds.min_base, 1)
         higher = pairwise_higher(p_col, cells.base_n.astype(np.float64), var_col, eligible, df_group)
-        table["sig"] = sig_strings(higher, column_letters(b), table["suppressed"])
+        table["sig"] = sig_strings(higher, column_letters(b), np.zeros(table["n"].shape, bool))
     tests = _tests(query, cells, design, families, multiple, k) if b >= 2 else None
+    answered_rows = answered if multiple else np.append(cat_pos, -1)[dataset.codes(ind.id)] >= 0
+    population = (cells.base_n.sum(axis=1) if query.by is None
+                  else filtered_population(dataset, sel, answered_rows))
+    table, columns, protection = protect(query, sel, table, cells.base_n, population, by_codes,
+                                         thresholds.min_base, pooled_from)
+    present = (cells.base_n.sum(axis=1) > 0) & ~columns.withheld
+    keep_category = cells.n[present].sum(axis=(0, 1)) > 0  # answers somebody gave
+    tested = present & ~columns.tables_with_hidden if query.disclosure else present
     return make_result(dataset, query, sel, design, kind="multiple" if multiple else "categorical",
-                       table=tidy_frame(sel, present, by_codes, cats, nets, table),
-                       tests=tests_frame(sel, present, tests), by_codes=by_codes)
+                       table=tidy_frame(sel, present, by_codes, cats, nets, table,
+                                        keep_column=cells.base_n > 0, keep_category=keep_category),
+                       tests=tests_frame(sel, tested, tests), by_codes=by_codes,
+                       protection=protection)
+
+
+def _hidden_per_country(dataset: Dataset, query: Query, sel: Selection) -> np.ndarray:
+    """For a pooled query: the (years, B) columns hidden in the same view per country (a pooled
+    column that pools a hidden one is hidden too, and every column of a year that pools a
+    withheld country)."""
+    by_codes = breakdown(dataset, query)[0]
+    try:
+        separate = _compute(dataset, replace(query, pool="separate")).protection
+    except TooFewRespondents:  # every country withheld: so is every pooled figure
+        return np.ones((len(sel.keys), len(by_codes)), dtype=bool)
+    hidden = {(y, by) for _, y, by in separate.small + separate.complementary}
+    withheld = {y for _, y in separate.withheld}
+    return np.array([[int(y) in withheld or (int(y), by) in hidden for by in by_codes]
+                     for _, y in sel.keys], dtype=bool).reshape(len(sel.keys), len(by_codes))
 
 
 def _bases(percent: str, cells: _Cells):
@@ -292,9 +341,8 @@ def _proportion_table(query: Query, cells: _Cells, variances: _Variances, thresh
     interval_base = eff if variances.design is None else np.where(
         np.isnan(df), eff, korn_graubard_base(eff, base_n, df))
     low, high = wilson_interval(p, interval_base)
-    suppressed = base_n < thresholds.min_base
     small = base_n < thresholds.small_base
-    withheld = suppressed | np.isnan(p)
+    withheld = np.isnan(p)
     return {
         "n": cells.n,
         "weighted": cells.w,
@@ -307,7 +355,6 @@ def _proportion_table(query: Query, cells: _Cells, variances: _Variances, thresh
         "eff_base": eff,
         "deff": deff,
         "small": small,
-        "suppressed": suppressed,
         "sig": np.full(shape, "", dtype=object),
     }
 

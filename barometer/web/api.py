@@ -21,8 +21,9 @@ import flask
 from barometer.params import ParamError, ParamTable
 from barometer.present.documents import indicators_document, table_document
 from barometer.present.export import tidy_table
-from barometer.stats import QueryError, crosstab, frequencies, trend
+from barometer.stats import QueryError, compare, crosstab, frequencies, trend
 from barometer.stats.availability import availability
+from barometer.stats.disclosure import TooFewRespondents
 from barometer.web.context import AppContext
 from barometer.web.problems import (
     API_PREFIX,
@@ -35,7 +36,7 @@ from barometer.web.problems import (
 log = logging.getLogger(__name__)
 
 FORMATS = ("json", "csv")
-ENDPOINTS = ("crosstab", "frequencies", "trend")
+ENDPOINTS = ("crosstab", "frequencies", "trend", "compare")
 """Table endpoints; each is the view of the parameter table with the same name."""
 CACHE_EXTENSION = "barometer_cache"
 CACHE_TIMEOUT = 24 * 3600
@@ -103,6 +104,8 @@ def compute(app_ctx: AppContext, endpoint: str, params):
         return frequencies(app_ctx.dataset, params.query(by=None))
     if endpoint == "trend":
         return trend(app_ctx.dataset, params.query(), params.category)
+    if endpoint == "compare":
+        return compare(app_ctx.dataset, params.query())
     raise ValueError(endpoint)
 
 
@@ -200,6 +203,9 @@ def register_api(server: flask.Flask, app_ctx: AppContext) -> flask.Blueprint:
 
     @api.errorhandler(QueryError)
     def on_query_error(exc: QueryError):
+        if isinstance(exc, TooFewRespondents):
+            return problem_response(400, "too-few-respondents", str(exc), param=exc.param,
+                                    value=str(exc.value)[:MAX_ECHO], min_base=exc.minimum)
         return parameter_problem(exc.param, exc.value, exc.allowed, str(exc))
 
     @api.get("/")

@@ -13,6 +13,7 @@ import json
 
 from barometer.params import Param, ParamTable
 from barometer.params.values import SchemaContext
+from barometer.present.labels import disclosure_rules
 from barometer.web.context import AppContext
 from barometer.web.problems import API_PREFIX, PROBLEM_MIMETYPE, PROBLEM_TYPES, problem_type
 
@@ -24,6 +25,10 @@ TABLE_ENDPOINTS = {
                     "The answers to one question per country and wave (no breakdown)."),
     "trend": ("One answer across waves",
               "The share giving one answer (or net) in every wave, per country."),
+    "compare": ("Countries side by side, optionally pooled",
+                "The answers to one question in one wave (one `year`; default the latest), each "
+                "country separately and, with `pool` `equal` or `population`, the pooled figure "
+                "(country `pooled`) after them; the pooling rule is in `base_note` and `notes`."),
 }
 FORMAT_HELP = "`csv` answers the tidy table of `barometer crosstab --format csv`."
 
@@ -78,6 +83,7 @@ def _schemas() -> dict[str, dict]:
             "eff_base": {**num, "description": "Design-effective base p(1-p)/se² (a mean's: s²/se²)."},
             "deff": {**num, "description": "Kish's design effect of the weights, n·Σw²/(Σw)²."},
             "small": {"type": "boolean"}, "suppressed": {"type": "boolean"},
+            "complementary": {"type": "boolean"},
             "sig": _nullable(string),
         },
     }
@@ -91,7 +97,7 @@ def _schemas() -> dict[str, dict]:
         "type": "object",
         "required": ["endpoint", "query", "data_version", "synthetic", "rows", "tests"],
         "properties": {
-            "endpoint": {"type": "string", "enum": ["crosstab", "frequencies", "trend"]},
+            "endpoint": {"type": "string", "enum": list(TABLE_ENDPOINTS)},
             "query": {"type": "object"},
             "data_version": string,
             "synthetic": {"type": "boolean"},
@@ -107,6 +113,7 @@ def _schemas() -> dict[str, dict]:
             "notes": {"type": "array", "items": string},
             "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
             "tests": {"type": "array", "items": {"$ref": "#/components/schemas/Test"}},
+            "protection": {"type": "object"},
             "category": {"type": "object"},
         },
     }
@@ -173,8 +180,11 @@ def build_openapi(app_ctx: AppContext) -> dict:
                 "Aggregated survey tables: weighted percentages with standard errors, 95% "
                 "confidence intervals and significance tests; the same numbers as the explorer "
                 "and the `barometer` command line. Parameters are those of the explorer's URLs. "
-                f"Data version {app_ctx.dataset.version}. Cells whose base is below the "
-                "codebook's minimum are suppressed (percent, se and interval null)." + synthetic),
+                f"Data version {app_ctx.dataset.version}. Disclosure control: "
+                + " ".join(disclosure_rules("en", info.thresholds.min_base))
+                + " A hidden cell has `suppressed` true and every figure null (`complementary` "
+                "true when it is hidden to protect another); the document's `protection` lists "
+                "what was hidden." + synthetic),
         },
         "servers": [{"url": "/"}],
         "paths": paths,

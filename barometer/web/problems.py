@@ -15,6 +15,7 @@ MAX_ECHO = 200
 MAX_ALLOWED_SHOWN = 100
 PROBLEM_TYPES = {
     "invalid-parameter": "Invalid parameter",
+    "too-few-respondents": "Too few respondents to show",
     "not-found": "Not found",
     "method-not-allowed": "Method not allowed",
     "internal-error": "Internal server error",

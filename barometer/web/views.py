@@ -10,21 +10,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import pandas as pd
-
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
-from barometer.present.figures import crosstab_figure, empty_figure, trend_figure
-from barometer.present.labels import base_note, category_labels, source_caption
+from barometer.present.figures import crosstab_figure, empty_figure, headline_figure, trend_figure
+from barometer.present.labels import (
+    base_note,
+    category_labels,
+    country_label,
+    source_caption,
+    year_span,
+)
+from barometer.present.sentences import result_sentences
 from barometer.present.tables import Section, display_tables
-from barometer.stats import QueryError, crosstab, trend
+from barometer.stats import QueryError, compare, crosstab, trend
+from barometer.stats.availability import availability
+from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.query import data_years, default_category
 
 
 @dataclass(frozen=True)
 class View:
-    """One page's content: a figure, its table sections, the base note and any notices."""
+    """One page's content: a figure, its table sections, the base note, the result in words
+    and any notices."""
 
     params: ViewParams
     figure: dict
@@ -33,6 +41,7 @@ class View:
     notices: tuple[str, ...] = ()
     question: str = ""
     ok: bool = True
+    summary: tuple[str, ...] = ()
 
 
 class Views:
@@ -49,59 +58,94 @@ class Views:
     def caption(self, lang: str) -> str:
         return source_caption(self.codebook, lang, self.dataset.version)
 
+    def normalised(self, view: str, params: ViewParams) -> ViewParams:
+        """What a page shows of its parameters: Trends has no breakdown and follows one answer;
+        Compare shows one wave without a breakdown."""
+        if view == "trend":
+            category = params.category or default_category(self.codebook, params.indicator)
+            return replace(params, category=category, by=None)
+        if view == "compare":
+            return replace(params, by=None, years=params.years[-1:] or self.years[-1:])
+        return params
+
+    def result(self, view: str, params: ViewParams):
+        """The statistics result a page (and its downloads) show."""
+        params = self.normalised(view, params)
+        if view == "trend":
+            return trend(self.dataset, params.query(pool="separate"), params.category)
+        if view == "compare":
+            return compare(self.dataset, params.query())
+        return crosstab(self.dataset, params.query())
+
     def _explore(self, params: ViewParams) -> View:
         def draw(result, note: str) -> dict:
-            if params.chart == "table":
-                return empty_figure("")
-            return crosstab_figure(result, self.codebook, params.lang, params.chart,
-                                   base_note=note, caption=self.caption(params.lang))
+            return self._figure(result, params, params.chart, note)
 
-        return self._build(params, lambda: crosstab(self.dataset, params.query()), draw)
+        return self._build(params, lambda: self.result("crosstab", params), draw)
+
+    def _figure(self, result, params: ViewParams, chart: str, note: str) -> dict:
+        """The figure of a crosstab-like result for the chart type asked for."""
+        caption = self.caption(params.lang)
+        if chart == "table":
+            return empty_figure("")
+        if chart == "headline":
+            return headline_figure(result, self.codebook, params.lang, category=params.category,
+                                   sort=params.sort, base_note=note, caption=caption)
+        return crosstab_figure(result, self.codebook, params.lang, chart, base_note=note,
+                               caption=caption)
 
     def _trends(self, params: ViewParams) -> View:
-        category = params.category or default_category(self.codebook, params.indicator)
-        params = replace(params, category=category, by=None)
-        label = category_labels(self.codebook, params.indicator, params.lang).get(category or "", "")
+        params = self.normalised("trend", params)
+        label = category_labels(self.codebook, params.indicator, params.lang).get(
+            params.category or "", "")
 
         def draw(result, note: str) -> dict:
             return trend_figure(result, self.codebook, params.lang, base_note=note,
                                 caption=self.caption(params.lang), category_label=label)
 
-        return self._build(
-            params, lambda: trend(self.dataset, params.query(pool="separate"), category), draw)
+        return self._build(params, lambda: self.result("trend", params), draw, view="trend")
 
     def _compare(self, params: ViewParams) -> View:
         """Every chosen country side by side (and pooled, when asked) in one wave."""
-        params = replace(params, by=None, years=params.years[-1:] or self.years[-1:])
-
-        def compute():
-            separate = crosstab(self.dataset, params.query(pool="separate"))
-            if params.pool == "separate":
-                return separate
-            pooled = crosstab(self.dataset, params.query())
-            return replace(pooled, table=pd.concat([separate.table, pooled.table],
-                                                   ignore_index=True))
+        params = self.normalised("compare", params)
 
         def draw(result, note: str) -> dict:
-            return crosstab_figure(result, self.codebook, params.lang, "stacked", base_note=note,
-                                   caption=self.caption(params.lang))
+            chart = params.chart if params.chart in ("headline", "stacked") else "stacked"
+            return self._figure(result, params, chart, note)
 
-        return self._build(params, compute, draw)
+        return self._build(params, lambda: self.result("compare", params), draw, view="compare")
 
-    def _build(self, params: ViewParams, compute: Callable, draw: Callable) -> View:
-        """Compute a result, then its base note, figure and tables; a query the data cannot
-        answer becomes a view with the reason as its notice."""
+    def _build(self, params: ViewParams, compute: Callable, draw: Callable,
+               view: str = "crosstab") -> View:
+        """Compute a result, then its base note, figure, tables and sentences; a query the data
+        cannot answer becomes a view with the reason as its notice."""
         question = self.codebook.indicator(params.indicator).question.get(params.lang)
         try:
             result = compute()
         except QueryError as exc:
             return self._failed(params, query_problem(exc, params.lang), question)
         if result.table.empty:
-            _ = gettext_for(params.lang)
-            return self._failed(params, _("No respondents match this choice."), question)
+            return self._failed(params, self.nothing_there(params), question)
         note = base_note(result, self.codebook, params.lang)
-        return View(params, draw(result, note), display_tables(result, self.codebook, params.lang),
-                    note, params.notices, question)
+        summary = result_sentences(result, self.codebook, params.lang, view=view,
+                                   category=params.category)
+        return View(params, draw(result, note),
+                    display_tables(result, self.codebook, params.lang, view=view), note,
+                    params.notices, question, summary=tuple(summary))
+
+    def nothing_there(self, params: ViewParams) -> str:
+        """Why a view is empty: where and when the question was asked, if not here."""
+        _ = gettext_for(params.lang)
+        asked = availability(self.dataset).get(params.indicator, ())
+        if not asked:
+            return _("This question has no answers in these data.")
+        where = {}
+        for country, year in asked:
+            where.setdefault(country, []).append(year)
+        places = "; ".join(f"{country_label(self.codebook, c, params.lang)} "
+                           f"{year_span(years)}" for c, years in where.items())
+        return _("No respondents match this choice. This question was asked in: {places}.").format(
+            places=places)
 
     def _failed(self, params: ViewParams, message: str, question: str) -> View:
         return View(params, empty_figure(message), (), "", params.notices + (message,), question,
@@ -112,6 +156,10 @@ def query_problem(exc: QueryError, lang: str) -> str:
     """What a visitor reads when the data cannot answer a query, in their language (the
     statistics layer's own message is for developers and stays in English)."""
     _ = gettext_for(lang)
+    if isinstance(exc, TooFewRespondents):
+        return _("Fewer than {minimum} respondents match this choice in every country and year "
+                 "shown, so no figure is shown (to protect the people who answered). Widen the "
+                 "filters, or choose more countries or years.").format(minimum=exc.minimum)
     text = _("This view cannot be shown: {param} = {value} is not available here.").format(
         param=exc.param, value=str(exc.value)[:80])
     allowed = [str(a) for a in exc.allowed[:8]]
