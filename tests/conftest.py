@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,16 +34,20 @@ def free_port() -> int:
 
 
 def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
-    """`python app.py --port PORT` in the background; returns once it answers."""
+    """`python app.py --port PORT` in the background; returns once it answers. Its output goes
+    to a file: a pipe nobody reads fills up after a few hundred logged requests and stops the
+    server."""
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - open as long as the server runs
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-        cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{proc.stdout.read()}")
+            log.seek(0)
+            raise RuntimeError(f"server exited early:\n{log.read()[-3000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
                 return proc
@@ -67,17 +72,19 @@ def barometer_serve(*args: str, env: dict | None = None, healthy: bool = True,
     /healthz (`healthy`), or as soon as it accepts connections (a cold server: no request has
     reached a worker yet). `log` collects its output after it stops."""
     port = free_port()
+    output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - a file, never an unread pipe
     proc = subprocess.Popen(
         [sys.executable, "-m", "barometer.cli", "serve", "--host", "127.0.0.1", "--port",
          str(port), *args],
         cwd=ROOT, env={**os.environ, "BAROMETER_CACHE_URL": "", **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        stdout=output, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"barometer serve exited:\n{proc.stdout.read()[-3000:]}")
+                output.seek(0)
+                raise RuntimeError(f"barometer serve exited:\n{output.read()[-3000:]}")
             if port_open(port):
                 if not healthy:
                     break
@@ -91,12 +98,13 @@ def barometer_serve(*args: str, env: dict | None = None, healthy: bool = True,
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            out, _ = proc.communicate(timeout=30)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
+            proc.wait()
         if log is not None:
-            log.append(out or "")
+            output.seek(0)
+            log.append(output.read())
 
 
 @pytest.fixture(scope="session")

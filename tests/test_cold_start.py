@@ -9,26 +9,22 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, barometer_serve, require_chromium
+from conftest import barometer_serve, new_context
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def asset_paths(live_server) -> list[str]:
+def asset_paths(browser, live_server) -> list[str]:
     """Every script and stylesheet a real browser fetches for Explore (its async chunks too)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
     paths: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.on("request", lambda r: paths.append(r.url.removeprefix(live_server))
-                if r.resource_type in ("script", "stylesheet") else None)
-        page.goto(live_server + "/?indicator=trust_police&by=gender&country=XK&year=2024")
-        page.wait_for_selector("#graph .main-svg")
-        browser.close()
+    context = new_context(browser)
+    page = context.new_page()
+    page.on("request", lambda r: paths.append(r.url.removeprefix(live_server))
+            if r.resource_type in ("script", "stylesheet") else None)
+    page.goto(live_server + "/?indicator=trust_police&by=gender&country=XK&year=2024")
+    page.wait_for_selector("#graph .main-svg")
+    context.close()
     paths = list(dict.fromkeys(paths))
     assert any("plotly" in p for p in paths) and any(p.endswith(".css") or ".css?" in p
                                                      for p in paths)
