@@ -140,6 +140,17 @@ def browser():
         chromium.close()
 
 
+def run_async_in_own_thread(func, *args):
+    """Runs an async function in a thread of its own: a session's Playwright (sync API) keeps an
+    event loop running in the test thread, and anyio refuses to start a second one there."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import anyio
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, func, *args).result()
+
+
 class ConsoleWatch:
     """Collects browser console errors and page errors of one page."""
 

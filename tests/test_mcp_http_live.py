@@ -16,7 +16,7 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
-from conftest import free_port
+from conftest import free_port, run_async_in_own_thread
 from mcp import Client
 from mcp_support import VIEW_CALLS, api_part, api_query
 
@@ -155,7 +155,7 @@ async def http_transcript(url: str, mode: str) -> dict:
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 def test_the_sdk_client_gets_the_api_numbers_over_http(served, mode):
     base, _ = served
-    seen = anyio.run(http_transcript, base + "/mcp", mode)
+    seen = run_async_in_own_thread(http_transcript, base + "/mcp", mode)
     assert len(seen["tools"]) == 6
     for key, (tool, arguments) in VIEW_CALLS.items():
         is_error, document = seen[key]
@@ -187,7 +187,7 @@ async def many_clients(url: str, clients: int) -> list[float]:
 
 def test_concurrent_clients_are_all_answered(served):
     base, _ = served
-    percents = anyio.run(many_clients, base + "/mcp", 6)
+    percents = run_async_in_own_thread(many_clients, base + "/mcp", 6)
     assert len(percents) == 6 and all(0 < p < 100 for p in percents)
 
 

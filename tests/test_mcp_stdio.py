@@ -11,6 +11,7 @@ from pathlib import Path
 
 import anyio
 import pytest
+from conftest import run_async_in_own_thread
 from mcp import Client, StdioServerParameters
 from mcp_support import BAD_CALLS, TOO_BIG, VIEW_CALLS, api_part, api_query
 
@@ -58,7 +59,7 @@ async def session_transcript() -> dict:
 
 @pytest.fixture(scope="module")
 def transcript() -> dict:
-    return anyio.run(session_transcript)
+    return run_async_in_own_thread(session_transcript)
 
 
 @pytest.fixture(scope="module")

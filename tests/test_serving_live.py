@@ -3,7 +3,6 @@ and headless Chromium checking that the explorer runs under the CSP without a si
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 
@@ -12,9 +11,6 @@ import pytest
 from conftest import barometer_serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 GOOD = "/api/v1/crosstab?indicator=trust_police&by=gender&country=AL&year=2025"
 
 
@@ -49,21 +45,6 @@ def test_oversized_and_repeated_requests_are_4xx_and_server_keeps_serving(served
         assert 400 <= response.status_code < 500
         assert "Traceback" not in response.text
         assert client.get(GOOD).status_code == 200
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser
