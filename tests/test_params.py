@@ -55,18 +55,19 @@ DEFAULT = parse_params("", CODEBOOK, YEARS)
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", ViewParams(indicator="trust_police", years=(2025,))),
-        ("indicator=trust_courts", ViewParams(indicator="trust_courts", years=(2025,))),
+        # the category a map (or a trend) colours defaults to the first net, else the first answer
+        ("", ViewParams(indicator="trust_police", category="trust_any", years=(2025,))),
+        ("indicator=trust_courts", ViewParams(indicator="trust_courts", category="full", years=(2025,))),
         ("indicator=trust_courts&by=gender&country=XK,AL&year=2024,2025",
-         ViewParams(indicator="trust_courts", by="gender", countries=("AL", "XK"), years=(2024, 2025))),
+         ViewParams(indicator="trust_courts", category="full", by="gender", countries=("AL", "XK"), years=(2024, 2025))),
         ("filter=gender:female&filter=age:18-29",
-         ViewParams(indicator="trust_police", years=(2025,),
+         ViewParams(indicator="trust_police", category="trust_any", years=(2025,),
                     filters=(("gender", ("female",)), ("age", ("18-29",))))),
         ("weighted=0&percent=row&missing=show&chart=stacked&lang=sq&pool=equal",
-         ViewParams(indicator="trust_police", years=(2025,), weighted=False, percent="row",
+         ViewParams(indicator="trust_police", category="trust_any", years=(2025,), weighted=False, percent="row",
                     missing="show", chart="stacked", lang="sq", pool="equal")),
-        ("country=xk", ViewParams(indicator="trust_police", countries=("XK",), years=(2025,))),
-        ("lang=sr-Cyrl", ViewParams(indicator="trust_police", years=(2025,), lang="sr-Cyrl")),
+        ("country=xk", ViewParams(indicator="trust_police", category="trust_any", countries=("XK",), years=(2025,))),
+        ("lang=sr-Cyrl", ViewParams(indicator="trust_police", category="trust_any", years=(2025,), lang="sr-Cyrl")),
     ],
 )
 def test_parse(query, expected):
@@ -77,13 +78,22 @@ def test_parse(query, expected):
     ("query", "view", "expected"),
     [
         # a trend spans every wave and follows the first net unless told otherwise
-        ("", "trend", ViewParams(indicator="trust_police", years=(), category="trust_any")),
+        ("", "trend", ViewParams(indicator="trust_police", years=(), category="trust_any",
+                                 chart=None)),
         ("category=full&year=2024", "trend",
-         ViewParams(indicator="trust_police", years=(2024,), category="full")),
+         ViewParams(indicator="trust_police", years=(2024,), category="full", chart=None)),
         ("indicator=trust_courts", "trend",
-         ViewParams(indicator="trust_courts", years=(), category="full")),
+         ViewParams(indicator="trust_courts", years=(), category="full", chart=None)),
         ("country=AL&pool=equal", "compare",
-         ViewParams(indicator="trust_police", countries=("AL",), years=(2025,), pool="equal")),
+         ViewParams(indicator="trust_police", countries=("AL",), years=(2025,), pool="equal",
+                    category="trust_any", chart=None)),
+        # a map on Compare and Trends; their own chart (stacked bars, lines) is no value
+        ("chart=map&category=full", "compare",
+         ViewParams(indicator="trust_police", years=(2025,), chart="map", category="full")),
+        ("", "compare", ViewParams(indicator="trust_police", years=(2025,), chart=None,
+                                   category="trust_any")),
+        ("chart=map", "trend",
+         ViewParams(indicator="trust_police", years=(), chart="map", category="trust_any")),
     ],
 )
 def test_parse_per_view(query, view, expected):
@@ -93,7 +103,7 @@ def test_parse_per_view(query, view, expected):
 @pytest.mark.parametrize(
     ("query", "view", "param"),
     [
-        ("category=full", "crosstab", "category"),
+        ("category=full", "frequencies", "category"),
         ("pool=equal", "trend", "pool"),
         ("by=gender", "frequencies", "by"),
         ("by=gender", "compare", "by"),
@@ -117,7 +127,7 @@ def test_a_parameter_that_does_not_apply_to_the_view_is_refused(query, view, par
         ViewParams(indicator="trust_courts", by="gender", countries=("AL", "XK"), years=(2024, 2025),
                    filters=(("gender", ("male", "female")), ("age", ("30+",))), weighted=False,
                    percent="total", missing="show", chart="horizontal", lang="sr-Latn",
-                   pool="population"),
+                   pool="population", category="none"),
     ],
 )
 def test_encode_then_parse_round_trips(params):
@@ -126,9 +136,10 @@ def test_encode_then_parse_round_trips(params):
 
 def test_a_trend_round_trips_through_its_own_view():
     params = ViewParams(indicator="trust_courts", countries=("XK",), years=(), category="none",
-                        weighted=False, lang="sq")
+                        weighted=False, lang="sq", chart=None)
     encoded = encode_params(params, "trend")
-    assert "chart=" not in encoded and "pool=" not in encoded  # not parameters of a trend
+    assert "pool=" not in encoded  # not a parameter of a trend
+    assert "chart=" not in encoded  # a trend's own chart (lines) is written as nothing
     assert parse_params(encoded, CODEBOOK, YEARS, view="trend", strict=True) == params
 
 

@@ -39,7 +39,7 @@ from barometer.stats.query import PERCENT_BASES, POOLINGS, Query, default_catego
 VIEWS: tuple[str, ...] = ("crosstab", "frequencies", "trend", "compare")
 ALL_VIEWS = frozenset(VIEWS)
 MISSING_MODES: tuple[str, ...] = ("hide", "show")
-CHART_TYPES: tuple[str, ...] = ("bars", "stacked", "horizontal", "table")
+CHART_TYPES: tuple[str, ...] = ("bars", "stacked", "horizontal", "table", "map")
 MAX_FILTERS = 12
 
 
@@ -123,6 +123,8 @@ FIRST_QUESTION = DataDefault(N_("the first trust question"), _first_indicator)
 LATEST_WAVE = DataDefault(N_("the latest wave"),
                           lambda ctx: (max(ctx.years),) if ctx.years else ())
 EVERY_WAVE = DataDefault(N_("every wave"), lambda _ctx: ())
+LINES = DataDefault(N_("lines"), lambda _ctx: None)
+STACKED_BARS = DataDefault(N_("stacked bars"), lambda _ctx: None)
 FIRST_NET = DataDefault(
     N_("the first net (e.g. full + some trust), else the first answer"),
     lambda ctx: default_category(ctx.codebook, ctx.values.get("indicator", "")))
@@ -160,16 +162,18 @@ PARAMETERS: tuple[Param, ...] = (
              "them out."), to_query=lambda v: {"include_missing": v == "show"},
           cli_aliases=(CliAlias("--include-missing", "show", N_("Same as `--missing show`.")),)),
     Param("chart", Choice(CHART_TYPES), "bars",
-          N_("Chart type: `bars`, `stacked`, `horizontal` or `table`."),
-          views=frozenset({"crosstab"}), presentation=True),
+          N_("Chart type: `bars`, `stacked`, `horizontal`, `table` or `map` (a map of `category` "
+             "by a breakdown that has a boundary file, such as region)."),
+          views=frozenset({"crosstab", "trend", "compare"}),
+          view_defaults={"trend": LINES, "compare": STACKED_BARS}, presentation=True),
     Param("pool", Choice(POOLINGS), "separate",
           N_("Several countries: `separate`, or pooled with each country counting equally "
              "(`equal`) or by adult population (`population`)."),
           views=frozenset({"crosstab", "frequencies", "compare"}),
           to_query=lambda v: {"pool": v}),
-    Param("category", AnswerCategory(), None,
-          N_("The answer or net code a trend follows."), views=frozenset({"trend"}),
-          view_defaults={"trend": FIRST_NET}, default_text=N_("none")),
+    Param("category", AnswerCategory(), FIRST_NET,
+          N_("The answer or net code a trend follows and a map colours."),
+          views=frozenset({"crosstab", "trend", "compare"})),
 )
 
 
