@@ -45,6 +45,7 @@ class Section:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     test: str = ""
+    row_header: str = ""  # what the rows are, when not answers (a map's table: the regions)
 
 
 def display_tables(result, codebook: Codebook, lang: str = "en") -> tuple[Section, ...]:

@@ -178,7 +178,7 @@ def results_tables(sections: Sequence[Section], lang: str) -> list:
     out = []
     for section in sections:
         head = html.Thead(html.Tr(
-            [html.Th(_("Answer"), scope="col")]
+            [html.Th(section.row_header or _("Answer"), scope="col")]
             + [html.Th([c.label, html.Span(f" ({c.letter})", className="sig-letter") if c.letter else None],
                        scope="col") for c in section.columns]
         ))

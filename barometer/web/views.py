@@ -17,6 +17,7 @@ from barometer.i18n import gettext_for
 from barometer.params import ViewParams
 from barometer.present.figures import crosstab_figure, empty_figure, trend_figure
 from barometer.present.labels import base_note, category_labels, source_caption
+from barometer.present.maps import map_model, map_sections, region_map_figure
 from barometer.present.tables import Section, display_tables
 from barometer.stats import QueryError, crosstab, trend
 from barometer.stats.disclosure import TooFewRespondents
@@ -50,7 +51,19 @@ class Views:
     def caption(self, lang: str) -> str:
         return source_caption(self.codebook, lang, self.dataset.version)
 
+    def mapped_breakdowns(self, indicator: str = "") -> tuple[str, ...]:
+        """Indicators whose answers have shapes (a boundary file), in codebook order."""
+        return tuple(i.id for i in self.codebook.indicators
+                     if i.id in self.dataset.boundaries and i.id != indicator)
+
     def _explore(self, params: ViewParams) -> View:
+        if params.chart == "map":
+            if params.by in self.dataset.boundaries:
+                return self._map(params, params.by)
+            bars = self.explore(replace(params, chart="bars"))
+            return replace(bars, params=params,
+                           notices=bars.notices + (self._no_map_notice(params),))
+
         def draw(result, note: str) -> dict:
             if params.chart == "table":
                 return empty_figure("")
@@ -61,7 +74,14 @@ class Views:
 
     def _trends(self, params: ViewParams) -> View:
         category = params.category or default_category(self.codebook, params.indicator)
-        params = replace(params, category=category, by=None)
+        chart = "map" if params.chart == "map" else None  # else the trend's own lines
+        params = replace(params, category=category, by=None, chart=chart)
+        if chart == "map":
+            mapped = self.mapped_breakdowns(params.indicator)
+            if mapped:
+                return self._map(params, mapped[0])  # a map per wave
+            params = replace(params, chart=None, notices=params.notices + (
+                self._no_map_notice(params),))
         label = category_labels(self.codebook, params.indicator, params.lang).get(category or "", "")
 
         def draw(result, note: str) -> dict:
@@ -74,6 +94,12 @@ class Views:
     def _compare(self, params: ViewParams) -> View:
         """Every chosen country side by side (and pooled, when asked) in one wave."""
         params = replace(params, by=None, years=params.years[-1:] or self.years[-1:])
+        if params.chart == "map":
+            mapped = self.mapped_breakdowns(params.indicator)
+            if mapped:
+                return self._map(params, mapped[0])  # every country on one map
+            params = replace(params, notices=params.notices + (self._no_map_notice(params),))
+        chart = params.chart if params.chart in ("bars", "stacked", "horizontal") else "stacked"
 
         def compute():
             separate = crosstab(self.dataset, params.query(pool="separate"))
@@ -84,14 +110,50 @@ class Views:
                                                    ignore_index=True))
 
         def draw(result, note: str) -> dict:
-            return crosstab_figure(result, self.codebook, params.lang, "stacked", base_note=note,
+            return crosstab_figure(result, self.codebook, params.lang, chart, base_note=note,
                                    caption=self.caption(params.lang))
 
         return self._build(params, compute, draw)
 
-    def _build(self, params: ViewParams, compute: Callable, draw: Callable) -> View:
-        """Compute a result, then its base note, figure and tables; a query the data cannot
-        answer becomes a view with the reason as its notice."""
+    def _map(self, params: ViewParams, by: str) -> View:
+        """A map of the view's answer (`category`) by the regions of `by`, a panel per year, and
+        its table (regions as rows), from a crosstab by `by` per country (regions are never
+        pooled)."""
+        lang = params.lang
+        boundaries = self.dataset.boundaries[by]
+        footnote_text = self.codebook.dataset.designation_footnote
+        footnote = footnote_text.get(lang) if footnote_text else ""
+
+        def compute():
+            return crosstab(self.dataset, params.query(by=by, pool="separate"))
+
+        def present(result, note: str):
+            model = map_model(result, self.codebook, lang, params.category)
+            if not model.cells:
+                return None, ()
+            figure = region_map_figure(result, self.codebook, lang, params.category, boundaries,
+                                       base_note=note, caption=self.caption(lang),
+                                       footnote=footnote, model=model)
+            return figure, map_sections(model, self.codebook)
+
+        return self._build(params, compute, None, present=present)
+
+    def _no_map_notice(self, params: ViewParams) -> str:
+        """Why a map was asked for and bars are shown."""
+        _ = gettext_for(params.lang)
+        mapped = self.mapped_breakdowns(params.indicator)
+        if not mapped:
+            return _("No question of this dataset has a map (its codebook links no boundary "
+                     "file), so the chart shows bars.")
+        names = ", ".join(f"“{self.codebook.indicator(i).label(params.lang)}”" for i in mapped)
+        return _("A map needs a breakdown that has shapes: choose {names} under “Break down by”. "
+                 "The chart shows bars meanwhile.").format(names=names)
+
+    def _build(self, params: ViewParams, compute: Callable, draw: Callable | None, *,
+               present: Callable | None = None) -> View:
+        """Compute a result, then its base note, figure and tables (`draw` gives the figure,
+        or `present` the figure and tables; no figure means nothing to show); a query the data
+        cannot answer becomes a view with the reason as its notice."""
         question = self.codebook.indicator(params.indicator).question.get(params.lang)
         try:
             result = compute()
@@ -101,8 +163,16 @@ class Views:
             _ = gettext_for(params.lang)
             return self._failed(params, _("No respondents match this choice."), question)
         note = base_note(result, self.codebook, params.lang)
-        return View(params, draw(result, note), display_tables(result, self.codebook, params.lang),
-                    note, params.notices, question)
+        if present is None:
+            figure, sections = draw(result, note), display_tables(result, self.codebook,
+                                                                   params.lang)
+        else:
+            figure, sections = present(result, note)
+        if figure is None:
+            _ = gettext_for(params.lang)
+            return self._failed(params, _("Nothing to map: no region has a figure for this "
+                                          "answer in this choice."), question)
+        return View(params, figure, sections, note, params.notices, question)
 
     def _failed(self, params: ViewParams, message: str, question: str) -> View:
         return View(params, empty_figure(message), (), "", params.notices + (message,), question,

@@ -29,6 +29,7 @@ from barometer.web.context import AppContext
 from barometer.web.sync import Controls, checklist, select, switch
 
 VIEW = "crosstab"
+MAP_HEIGHT = "720px"  # a map's footer (base note, designation footnote, source) takes room
 CONTROLS = Controls((
     select("indicator", ids.INDICATOR),
     checklist("country", ids.COUNTRY),
@@ -136,6 +137,7 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             id=ids.CHART_TYPE, options=[{"label": _("Grouped bars"), "value": "bars"},
                                         {"label": _("Stacked to 100%"), "value": "stacked"},
                                         {"label": _("Horizontal bars"), "value": "horizontal"},
+                                        {"label": _("Map"), "value": "map"},
                                         {"label": _("Table only"), "value": "table"}],
             value=values[ids.CHART_TYPE], inline=True), ids.CHART_TYPE),
     ]
@@ -245,7 +247,7 @@ def explore_update(app_ctx: AppContext, *, from_url: bool, search: str | None,
         question=view.question,
         figure=view.figure,
         graph_style={"display": "none"} if params.chart == "table" and view.ok
-        else {"height": "560px"},
+        else {"height": MAP_HEIGHT if params.chart == "map" and view.ok else "560px"},
         tables=results_tables(view.sections, params.lang),
         note=view.note,
         notices=notice_alerts(view.notices),
