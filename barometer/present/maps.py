@@ -38,7 +38,7 @@ EARTH_RADIUS_KM = 6371.0088
 LABEL_MIN_AREA = 0.012
 """A region is labelled with its figure when it covers at least this share of its panel."""
 MAX_NAMES = 3
-TITLE_WIDTH = 60
+TITLE_WIDTH = 44  # a map is narrow, and must read on a phone
 
 
 @dataclass(frozen=True)
@@ -395,7 +395,9 @@ def region_map_figure(result, codebook: Codebook, lang: str, category: str | Non
     legend = _legend_traces(model)
     data += legend
     layout = _layout("", base_note, caption, lang)
-    layout["title"]["text"] = "<br>".join(textwrap.wrap(model.title, TITLE_WIDTH))
+    title_lines = textwrap.wrap(model.title, TITLE_WIDTH)
+    layout["title"]["text"] = "<br>".join(title_lines)
+    layout["margin"]["t"] = 46 + 22 * len(title_lines)
     _add_footnote(layout, footnote)
     layout.update(layout_axes)
     # The legend left of the map, in a margin of its own (the map never hides under it), where

@@ -29,7 +29,9 @@ from barometer.web.context import AppContext
 from barometer.web.sync import Controls, checklist, select, switch
 
 VIEW = "crosstab"
-MAP_HEIGHT = "720px"  # a map's footer (base note, designation footnote, source) takes room
+# A map's footer (base note, designation footnote, source) takes room; the minimum holds on
+# phones too, where the stylesheet sets charts' height.
+MAP_STYLE = {"height": "720px", "minHeight": "600px"}
 CONTROLS = Controls((
     select("indicator", ids.INDICATOR),
     checklist("country", ids.COUNTRY),
@@ -247,7 +249,7 @@ def explore_update(app_ctx: AppContext, *, from_url: bool, search: str | None,
         question=view.question,
         figure=view.figure,
         graph_style={"display": "none"} if params.chart == "table" and view.ok
-        else {"height": MAP_HEIGHT if params.chart == "map" and view.ok else "560px"},
+        else MAP_STYLE if params.chart == "map" and view.ok else {"height": "560px"},
         tables=results_tables(view.sections, params.lang),
         note=view.note,
         notices=notice_alerts(view.notices),
