@@ -265,6 +265,7 @@ def test_the_command_line_refuses_a_breakdown_without_shapes():
         ([0.0, 100.0], (0, 20, 40, 60, 80, 100)),
         ([5.2, 5.9], (5.2, 5.4, 5.6, 5.8, 6.0)),
         ([12.0, 14.0], (12.0, 12.5, 13.0, 13.5, 14.0)),
+        ([30.7, 82.4], (30, 40, 50, 60, 70, 80, 90)),  # six classes of 10 beat three of 20
     ],
 )
 def test_class_breaks_are_round_and_span_the_values(values, expected):

@@ -203,20 +203,25 @@ def value_formatter(numeric: bool, lang: str):
 
 
 def class_breaks(values: Sequence[float], classes: int = CLASSES) -> tuple[float, ...]:
-    """Round, equal-width class breaks spanning `values`: steps of 1, 2, 2.5 or 5 times a power
-    of ten, about `classes` classes (at most one more). Classes are [low, high), the last one
-    closed."""
+    """Round, equal-width class breaks spanning `values`: a step of 1, 2, 2.5 or 5 times a power
+    of ten, the one giving the number of classes nearest `classes` (ties: more classes).
+    Classes are [low, high), the last one closed."""
     if not values:
         return ()
     low, high = min(values), max(values)
     if high - low < 1e-9:
         low, high = low - 2.5, high + 2.5
     raw = (high - low) / classes
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
+    power = 10.0 ** math.floor(math.log10(raw))
+    steps = [m * power * 10.0 ** e for e in (-1, 0, 1) for m in (1, 2, 2.5, 5)]
+
+    def count(step: float) -> int:
+        start = math.floor(low / step + 1e-9) * step
+        return max(1, math.ceil((high - start) / step - 1e-9))
+
+    step = min(steps, key=lambda st: (abs(count(st) - classes), -count(st)))
     start = math.floor(low / step + 1e-9) * step
-    count = max(1, math.ceil((high - start) / step - 1e-9))
-    return tuple(round(start + i * step, 10) for i in range(count + 1))
+    return tuple(round(start + i * step, 10) for i in range(count(step) + 1))
 
 
 def colour_classes(values: Sequence[float], numeric: bool, lang: str) -> tuple[ColourClass, ...]:
