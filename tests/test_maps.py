@@ -213,6 +213,22 @@ def test_the_map_carries_title_legend_note_footnote_and_demo_label():
     assert [t["name"] for t in shown.figure["data"] if t.get("showlegend")][0].endswith("%")
 
 
+def test_the_designation_footnote_is_shown_only_when_the_codebook_sets_it():
+    from barometer.present.maps import region_map_figure
+    from barometer.stats import Query, crosstab
+
+    result = crosstab(DATASET, Query("trust_police", by="region", countries=("XK",),
+                                     years=(2025,)))
+    geo = DATASET.boundaries["region"]
+    with_note = region_map_figure(result, DATASET.codebook, "en", "trust", geo,
+                                  base_note="Base.", caption="Source.", footnote="A footnote.")
+    without = region_map_figure(result, DATASET.codebook, "en", "trust", geo,
+                                base_note="Base.", caption="Source.")
+    assert "A footnote." in with_note["layout"]["annotations"][0]["text"]
+    assert without["layout"]["annotations"][0]["text"] == "Base.<br>Source."
+    assert with_note["layout"]["margin"]["b"] > without["layout"]["margin"]["b"]
+
+
 def test_the_embed_view_draws_the_map_with_its_table():
     from barometer.web.shell import embed_layout
 
