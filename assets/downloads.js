@@ -1,13 +1,19 @@
-// Chart downloads: links marked data-format=png|svg save the current figure, with its title,
-// base note and caption (drawn inside the figure), through Plotly's own image export.
+// Chart downloads: links marked data-format=png|svg save the figure of the graph named by
+// data-graph (default #graph), with the export decorations the server put in layout.meta.export
+// (the base note and source caption, which the page shows as text), under data-filename.
 document.addEventListener("click", function (event) {
   var link = event.target.closest && event.target.closest("a[data-format]");
   if (!link) { return; }
   event.preventDefault();
-  var plot = document.querySelector("#graph .js-plotly-plot");
+  var selector = "#" + (link.getAttribute("data-graph") || "graph") + " .js-plotly-plot";
+  var plot = document.querySelector(selector);
   if (!plot || !window.Plotly) { return; }
-  window.Plotly.downloadImage(plot, {
-    format: link.getAttribute("data-format"), width: 1100, height: 650, scale: 2,
-    filename: "barometer-chart"
+  var layout = Object.assign({}, plot.layout);
+  var extra = (plot.layout.meta && plot.layout.meta.export) || {};
+  Object.keys(extra).forEach(function (key) { layout[key] = extra[key]; });
+  delete layout.height;
+  window.Plotly.downloadImage({data: plot.data, layout: layout}, {
+    format: link.getAttribute("data-format"), width: 1100, height: 700, scale: 2,
+    filename: link.getAttribute("data-filename") || "barometer-chart"
   });
 });

@@ -86,8 +86,8 @@ def test_json_carries_echo_version_synthetic_labels_and_tests(client, dataset):
               year="2025", lang="sq").get_json()
     assert doc["query"] == {"indicator": "trust_police", "by": "gender", "country": ["AL"],
                             "year": [2025], "filter": [], "weighted": True, "percent": "column",
-                            "missing": "hide", "pool": "separate", "category": "trust",
-                            "lang": "sq"}
+                            "missing": "hide", "pool": "separate", "lang": "sq",
+                            "category": "trust"}
     assert doc["data_version"] == dataset.version
     assert doc["synthetic"] is True
     cb = dataset.codebook
@@ -319,11 +319,44 @@ def test_geo_of_an_indicator_without_shapes_is_a_404_problem(client, indicator, 
 # -- OpenAPI and docs ----------------------------------------------------------------------------
 
 
+def test_compare_is_each_country_then_the_pooled_row_of_crosstab(client):
+    """/compare = the separate countries' crosstab rows followed by the pooled crosstab's rows:
+    one wave, the pooling rule stated."""
+    asked = dict(indicator="trust_eu", country="AL,RS", year="2024", pool="population")
+    doc = get(client, "/api/v1/compare", **asked).get_json()
+    separate = get(client, "/api/v1/crosstab", **{**asked, "pool": "separate"}).get_json()
+    pooled = get(client, "/api/v1/crosstab", **asked).get_json()
+    assert doc["endpoint"] == "compare"
+    assert doc["rows"] == separate["rows"] + pooled["rows"]
+    assert [r["country"] for r in doc["rows"]][-1] == "pooled"
+    assert {r["year"] for r in doc["rows"]} == {2024}
+    assert "adult population" in doc["base_note"]
+    assert doc["query"]["pool"] == "population" and doc["query"]["year"] == [2024]
+
+
+@pytest.mark.parametrize(("params", "param"), [
+    (dict(indicator="trust_eu", year="2024,2025"), "year"),
+    (dict(indicator="trust_eu", by="gender"), "by"),
+    (dict(indicator="trust_eu", pool="everything"), "pool"),
+])
+def test_compare_refuses_what_it_cannot_show_naming_the_parameter(client, params, param):
+    response = get(client, "/api/v1/compare", **params)
+    assert response.status_code == 400
+    assert response.get_json()["param"] == param
+
+
+def test_compare_defaults_to_the_latest_wave(client, dataset):
+    from barometer.stats.query import data_years
+
+    doc = get(client, "/api/v1/compare", indicator="trust_eu").get_json()
+    assert {r["year"] for r in doc["rows"]} == {max(data_years(dataset))}
+
+
 def test_openapi_document_describes_every_endpoint(client, dataset):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {f"/api/v1/{n}" for n in
-                                 ("indicators", "crosstab", "frequencies", "trend",
+                                 ("indicators", "crosstab", "frequencies", "trend", "compare",
                                   "geo/{indicator}")}
     geo = doc["paths"]["/api/v1/geo/{indicator}"]["get"]
     assert geo["parameters"][0]["schema"]["enum"] == ["region"]
@@ -334,6 +367,8 @@ def test_openapi_document_describes_every_endpoint(client, dataset):
     assert set(crosstab_params) == {p.name for p in PARAMETER_TABLE.in_view("crosstab")} | {"format"}
     trend_params = {p["name"] for p in doc["paths"]["/api/v1/trend"]["get"]["parameters"]}
     assert "category" in trend_params and "pool" not in trend_params
+    compare_params = {p["name"] for p in doc["paths"]["/api/v1/compare"]["get"]["parameters"]}
+    assert {"pool", "year"} <= compare_params and "by" not in compare_params
     assert crosstab_params["indicator"]["schema"]["enum"] == [i.id for i in
                                                               dataset.codebook.indicators]
 
@@ -342,7 +377,8 @@ def test_docs_page_is_self_contained_html_from_the_document(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    for path in ("/api/v1/indicators", "/api/v1/crosstab", "/api/v1/frequencies", "/api/v1/trend"):
+    for path in ("/api/v1/indicators", "/api/v1/crosstab", "/api/v1/frequencies", "/api/v1/trend",
+                 "/api/v1/compare"):
         assert path in page
     assert "problem-invalid-parameter" in page
     assert "<script" not in page and "http://" not in page and "https://" not in page

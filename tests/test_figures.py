@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 from stats_support import make_dataset
 
-from barometer.present.figures import crosstab_figure, empty_figure, trend_figure
+from barometer.present.figures import crosstab_figure, empty_figure, headline_figure, trend_figure
 from barometer.stats import Query, crosstab, trend
 
 DATASET = make_dataset(n_per_source=120, seed=3, min_base=30, small_base=50)
@@ -32,8 +32,10 @@ def test_crosstab_figure_is_valid_and_carries_the_percentages(chart, by):
     shown = sorted(v for v in bar_values(fig) if v is not None)
     table = result.table[~result.table["is_net"] & ~result.table["suppressed"]]
     assert shown == pytest.approx(sorted(table["percent"]))
-    footer = fig["layout"]["annotations"][0]["text"]
+    # the page shows the base note as text; a download carries it inside the image
+    footer = fig["layout"]["meta"]["export"]["annotations"][0]["text"]
     assert "Base note" in footer and "synthetic demonstration data" in footer
+    assert "annotations" not in fig["layout"]
 
 
 def test_suppressed_cells_are_gaps_with_a_label():
@@ -44,8 +46,30 @@ def test_suppressed_cells_are_gaps_with_a_label():
     go.Figure(fig)
     texts = [t for trace in fig["data"] for t in trace["text"]]
     values = bar_values(fig)
-    assert sum(v is None for v in values) == int(result.table[~result.table["is_net"]]["suppressed"].sum())
-    assert all(t == "n<30" for t, v in zip(texts, values, strict=True) if v is None)
+    cells = result.table[~result.table["is_net"]]
+    assert sum(v is None for v in values) == int(cells["suppressed"].sum())
+    assert {t for t, v in zip(texts, values, strict=True) if v is None} <= {"n<30", "not shown"}
+
+
+@pytest.mark.parametrize("sort", ["none", "value"])
+@pytest.mark.parametrize("by", [None, "gender", "age"])
+def test_headline_figure_shows_one_answer_per_group(by, sort):
+    result = crosstab(DATASET, Query("trust_police", by=by, years=(2025,)))
+    fig = headline_figure(result, DATASET.codebook, "en", sort=sort)
+    go.Figure(fig)
+    net = DATASET.codebook.indicator("trust_police").nets[0].code
+    rows = result.table[result.table["category"] == net]
+    trace = fig["data"][0]
+    # a hidden group is a zero-length bar labelled "not shown" (or "n<30") outside
+    shown = [v for v, where in zip(trace["x"], trace["textposition"], strict=True)
+             if where == "inside"]
+    assert all(text in ("n<30", "not shown") for text, where in
+               zip(trace["text"], trace["textposition"], strict=True) if where == "outside")
+    assert sorted(shown) == pytest.approx(sorted(rows.loc[~rows["suppressed"], "percent"]))
+    if sort == "value":
+        assert shown == sorted(shown, reverse=True)
+    title = fig["layout"]["title"]["text"]
+    assert "2025" in title and (by is None or "by" in title)
 
 
 def test_error_bars_span_the_confidence_interval():

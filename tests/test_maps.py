@@ -144,7 +144,7 @@ def test_the_table_under_the_map_has_the_regions_as_rows():
     expected = cli_regions("trust_police", "trust", "--year", "2024", "--country", "RS")
     shown = view("?indicator=trust_police&by=region&chart=map&year=2024&country=RS")
     (section,) = shown.sections
-    assert section.row_header == "Region"
+    assert section.corner == "Region"
     assert [c.label for c in section.columns] == ["Percent", "95% CI", "Base (n)"]
     assert section.caption == "Serbia 2024: Trust (full + some), by region"
     assert [row.label for row in section.rows] == [r["by_label"] for r in expected.values()]
@@ -206,7 +206,9 @@ def test_the_map_carries_title_legend_note_footnote_and_demo_label():
     shown = view("?indicator=safe_neighbourhood&by=region&chart=map&country=XK")
     layout = shown.figure["layout"]
     assert "Safety in the neighbourhood" in layout["title"]["text"]
-    footer = layout["annotations"][0]["text"]
+    # on the page the footnote; in a download (layout.meta.export) base note and source too
+    assert "without prejudice to positions on" in layout["annotations"][-1]["text"]
+    footer = layout["meta"]["export"]["annotations"][-1]["text"]
     assert "synthetic demonstration data" in footer
     assert "Base: respondents asked this question" in footer
     assert "without prejudice to positions on status" in footer
@@ -224,9 +226,12 @@ def test_the_designation_footnote_is_shown_only_when_the_codebook_sets_it():
                                   base_note="Base.", caption="Source.", footnote="A footnote.")
     without = region_map_figure(result, DATASET.codebook, "en", "trust", geo,
                                 base_note="Base.", caption="Source.")
-    assert "A footnote." in with_note["layout"]["annotations"][0]["text"]
-    assert without["layout"]["annotations"][0]["text"] == "Base.<br>Source."
+    assert with_note["layout"]["annotations"][-1]["text"] == "A footnote."
+    assert without["layout"]["annotations"] == []
     assert with_note["layout"]["margin"]["b"] > without["layout"]["margin"]["b"]
+    exported = [f["layout"]["meta"]["export"]["annotations"][-1]["text"]
+                for f in (with_note, without)]
+    assert exported == ["A footnote.<br>Base.<br>Source.", "Base.<br>Source."]
 
 
 def test_the_embed_view_draws_the_map_with_its_table():

@@ -55,7 +55,6 @@ DEFAULT = parse_params("", CODEBOOK, YEARS)
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # the category a map (or a trend) colours defaults to the first net, else the first answer
         ("", ViewParams(indicator="trust_police", category="trust_any", years=(2025,))),
         ("indicator=trust_courts", ViewParams(indicator="trust_courts", category="full", years=(2025,))),
         ("indicator=trust_courts&by=gender&country=XK,AL&year=2024,2025",
@@ -86,12 +85,10 @@ def test_parse(query, expected):
          ViewParams(indicator="trust_courts", years=(), category="full", chart=None)),
         ("country=AL&pool=equal", "compare",
          ViewParams(indicator="trust_police", countries=("AL",), years=(2025,), pool="equal",
-                    category="trust_any", chart=None)),
-        # a map on Compare and Trends; their own chart (stacked bars, lines) is no value
+                    category="trust_any")),
+        # a map on Compare and Trends (a trend's own chart, lines, is no value)
         ("chart=map&category=full", "compare",
          ViewParams(indicator="trust_police", years=(2025,), chart="map", category="full")),
-        ("", "compare", ViewParams(indicator="trust_police", years=(2025,), chart=None,
-                                   category="trust_any")),
         ("chart=map", "trend",
          ViewParams(indicator="trust_police", years=(), chart="map", category="trust_any")),
     ],
@@ -127,7 +124,7 @@ def test_a_parameter_that_does_not_apply_to_the_view_is_refused(query, view, par
         ViewParams(indicator="trust_courts", by="gender", countries=("AL", "XK"), years=(2024, 2025),
                    filters=(("gender", ("male", "female")), ("age", ("30+",))), weighted=False,
                    percent="total", missing="show", chart="horizontal", lang="sr-Latn",
-                   pool="population", category="none"),
+                   pool="population", category="none", sort="value"),
     ],
 )
 def test_encode_then_parse_round_trips(params):
@@ -173,7 +170,7 @@ def test_lenient_parse_falls_back_and_reports():
     params = parse_params("indicator=nope&country=AL,ZZ&chart=pie", CODEBOOK, YEARS)
     assert params.indicator == DEFAULT.indicator
     assert params.countries == ("AL",)
-    assert params.chart == "bars"
+    assert params.chart == "headline"  # the default
     assert len(params.notices) == 3
 
 

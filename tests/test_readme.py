@@ -66,6 +66,9 @@ def test_every_readme_command_runs(command, workdir):
     if command.startswith("barometer serve"):
         run_server(command, workdir, env)
         return
+    if command.startswith("barometer mcp"):
+        run_mcp_stdio(command, workdir, env)
+        return
     done = subprocess.run(["bash", "-c", command], cwd=workdir, env=env, capture_output=True,
                           text=True, timeout=240)
     assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
@@ -104,6 +107,37 @@ def run_server(command: str, workdir: Path, env: dict[str, str]) -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+MCP_SESSION = [  # what an assistant sends first: the handshake, then the list of tools
+    {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "readme", "version": "1"}}},
+    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+]
+
+
+def run_mcp_stdio(command: str, workdir: Path, env: dict[str, str]) -> None:
+    """`barometer mcp` serves until stdin closes: send it the opening of a session, close stdin,
+    and read its answers (the handshake and the tools)."""
+    lines = "".join(json.dumps(message) + "\n" for message in MCP_SESSION)
+    done = subprocess.run(["bash", "-c", command], cwd=workdir, env=env, input=lines,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    answers = {a["id"]: a for a in map(json.loads, done.stdout.splitlines())}
+    assert answers[1]["result"]["serverInfo"]["name"] == "barometer"
+    tools = {tool["name"] for tool in answers[2]["result"]["tools"]}
+    assert {"search_indicators", "crosstab", "trend", "compare"} <= tools
+
+
+def test_the_readme_shows_how_to_connect_an_assistant():
+    section = README.split("## AI assistants (MCP)", 1)[1].split("\n## ", 1)[0]
+    assert any(c.startswith("barometer mcp") for c in readme_commands())
+    config = json.loads(re.search(r"```json\n(.*?)```", section, flags=re.S).group(1))
+    server = config["mcpServers"]["barometer"]
+    assert server["command"] == "barometer" and server["args"][0] == "mcp"
+    assert "/mcp`" in section
 
 
 def test_the_readme_parameters_are_the_parameter_table():

@@ -174,12 +174,12 @@ def test_tampered_callback_payload_gets_a_clean_json_error(client, body, content
 
 
 def test_server_error_on_a_page_route_is_a_plain_page_without_traceback(client, monkeypatch):
-    import barometer.web.app as web_app
+    import barometer.web.views as web_views
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(web_app, "crosstab", broken)
+    monkeypatch.setattr(web_views, "crosstab", broken)
     response = client.get("/download/table.csv?indicator=trust_police")
     assert response.status_code == 500
     assert response.mimetype == "text/html"

@@ -14,6 +14,7 @@ _COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "barometer.cli.stats_cmds": ("crosstab", "frequencies", "trend"),
     "barometer.cli.map_cmds": ("map",),
     "barometer.cli.serve_cmds": ("serve",),
+    "barometer.cli.assistant_cmds": ("mcp",),
 }
 
 

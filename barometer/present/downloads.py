@@ -1,43 +1,67 @@
 """Downloads of a view: CSV and XLSX of the table, with header rows that say what it is.
 
 The body of both is `barometer.present.export.tidy_table` (the same columns as
-`barometer crosstab --format csv`); above it, header rows carry the question, base, weighting,
-filters, data version and, for demonstration data, the words "synthetic demonstration data".
-The CSV stays machine-readable (dot decimals); header lines start with '#'.
+`barometer crosstab --format csv`); above it, header rows carry the question, the notes (base,
+weighting, filters, what was not shown), the summary in words, the tests, the view's link and
+citation, the data version and, for demonstration data, the words "synthetic demonstration
+data". The CSV stays machine-readable (dot decimals); header lines start with '#'. The XLSX
+adds a first sheet laid out like the table on the screen (answers by groups, intervals and
+letters under each figure).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from barometer.codebook import Codebook
 from barometer.i18n import gettext_for
 from barometer.present.export import tidy_table
 from barometer.present.labels import base_note, source_caption
+from barometer.present.sentences import result_sentences
+from barometer.present.tables import display_tables
 
 
-def header_lines(result, codebook: Codebook, lang: str, data_version: str) -> list[tuple[str, str]]:
-    """(name, value) pairs describing the table, in the language of the view."""
+@dataclass(frozen=True)
+class ViewReference:
+    """Where a download comes from: its view, link and citation (empty when unknown)."""
+
+    view: str = "crosstab"
+    link: str = ""
+    citation: str = ""
+    category: str | None = None
+
+
+def header_lines(result, codebook: Codebook, lang: str, data_version: str,
+                 ref: ViewReference = ViewReference()) -> list[tuple[str, str]]:
+    """(name, value) pairs describing the table, in the language of the view; a value that
+    names itself ("Source: …") has no name."""
     _ = gettext_for(lang)
     ind = codebook.indicator(result.query.indicator)
-    lines = [
-        (_("Question"), ind.question.get(lang)),
-        (_("Indicator"), ind.id),
-    ]
+    lines = [(_("Question"), ind.question.get(lang)), (_("Indicator"), ind.id)]
     if result.query.by:
         lines.append((_("Broken down by"), codebook.indicator(result.query.by).label(lang)))
     lines += [
-        (_("Base"), base_note(result, codebook, lang)),
+        ("", base_note(result, codebook, lang)),
         (_("Weighting"), _("weighted") if result.query.weighted else _("unweighted")),
         (_("Percentages"), percent_base_name(result.query.percent, lang)),
-        (_("Data version"), data_version),
-        (_("Source"), source_caption(codebook, lang, data_version)),
     ]
+    summary = result_sentences(result, codebook, lang, view=ref.view, category=ref.category)
+    if summary:
+        lines.append((_("In words"), " ".join(summary)))
+    for test in getattr(result, "tests", pd.DataFrame()).itertuples():
+        lines.append((_("Test"), f"{test.country} {test.year}: {test.method} "
+                                 f"{test.statistic:.2f}, df {test.df:.2f}, p {test.p_value:.4g}"))
+    if ref.link:
+        lines.append((_("Link"), ref.link))
+    if ref.citation:
+        lines.append(("", ref.citation))
+    lines += [(_("Data version"), data_version), ("", source_caption(codebook, lang, data_version))]
     return lines
 
 
@@ -48,29 +72,77 @@ def percent_base_name(percent: str, lang: str) -> str:
             "total": _("of total")}.get(percent, percent)
 
 
-def csv_bytes(result, codebook: Codebook, lang: str = "en", data_version: str = "") -> bytes:
+def csv_bytes(result, codebook: Codebook, lang: str = "en", data_version: str = "",
+              ref: ViewReference = ViewReference()) -> bytes:
     """UTF-8 CSV: '#' header lines, then the tidy table."""
     out = io.StringIO()
-    for name, value in header_lines(result, codebook, lang, data_version):
-        out.write(f"# {name}: {value}\n")
+    for name, value in header_lines(result, codebook, lang, data_version, ref):
+        out.write(f"# {name}: {value}\n" if name else f"# {value}\n")
     tidy_table(result, codebook, lang).to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(result, codebook: Codebook, lang: str = "en", data_version: str = "") -> bytes:
-    """An XLSX workbook: header rows, a blank row, then the tidy table with number formats."""
+def xlsx_bytes(result, codebook: Codebook, lang: str = "en", data_version: str = "",
+               ref: ViewReference = ViewReference()) -> bytes:
+    """An XLSX workbook: a sheet laid out like the screen's table, then the tidy data, each
+    under the header rows."""
     _ = gettext_for(lang)
     book = Workbook()
-    sheet = book.active
-    sheet.title = _("Table")[:31]
-    for name, value in header_lines(result, codebook, lang, data_version):
-        sheet.append([name, value])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    screen = book.active
+    screen.title = _("Table")[:31]
+    _write_header(screen, header_lines(result, codebook, lang, data_version, ref))
+    _write_screen_table(screen, display_tables(result, codebook, lang, view=ref.view))
+    data = book.create_sheet(_("Data")[:31])
+    _write_header(data, header_lines(result, codebook, lang, data_version, ref))
+    _write_tidy(data, tidy_table(result, codebook, lang))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_header(sheet, lines: list[tuple[str, str]]) -> None:
+    for name, value in lines:
+        sheet.append([name, value] if name else [value])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=bool(name))
     sheet.append([])
-    table = tidy_table(result, codebook, lang)
+    sheet.column_dimensions["A"].width = 24
+
+
+def _write_screen_table(sheet, sections) -> None:
+    """Each section as on the screen: caption, header with letters, a row of figures per answer
+    with its interval and letters in the row under it, the base row."""
+    grey = Font(italic=True, color="555555", size=9)
+    for section in sections:
+        sheet.append([section.caption])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+        sheet.append([section.corner] + [c.label + (f" ({c.letter})" if c.letter else "")
+                                         for c in section.columns])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="right")
+        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(horizontal="left")
+        for row in section.rows:
+            sheet.append([row.label] + [c.text for c in row.cells])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=row.kind == "base",
+                                                                italic=row.kind == "net")
+            for cell in sheet[sheet.max_row][1:]:
+                cell.alignment = Alignment(horizontal="right")
+            details = [" ".join(part for part in (c.ci, c.sig) if part) for c in row.cells]
+            if any(details):
+                sheet.append([""] + details)
+                for cell in sheet[sheet.max_row][1:]:
+                    cell.font = grey
+                    cell.alignment = Alignment(horizontal="right")
+        if section.test:
+            sheet.append([section.test])
+        sheet.append([])
+    for column in "BCDEFGHIJKLM":
+        sheet.column_dimensions[column].width = 16
+
+
+def _write_tidy(sheet, table: pd.DataFrame) -> None:
     sheet.append(list(table.columns))
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     formats = {"weighted": "#,##0.0", "percent": "0.0", "se": "0.00", "ci_low": "0.0",
                "ci_high": "0.0", "n": "#,##0"}
@@ -80,10 +152,6 @@ def xlsx_bytes(result, codebook: Codebook, lang: str = "en", data_version: str =
         for j, column in enumerate(table.columns, start=1):
             if column in formats:
                 sheet.cell(row=row, column=j).number_format = formats[column]
-    sheet.column_dimensions["A"].width = 18
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _is_nan(value) -> bool:

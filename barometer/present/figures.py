@@ -17,7 +17,8 @@ from plotly.colors import sample_colorscale
 
 from barometer.codebook import Codebook
 from barometer.i18n import format_number, format_percent, gettext_for
-from barometer.present.labels import category_labels, country_label, group_label
+from barometer.present.labels import category_labels, country_label, filters_text, group_label
+from barometer.present.sentences import headline_category
 from barometer.present.tables import hidden_reason
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -144,14 +145,95 @@ def crosstab_figure(
                       zerolinecolor="#999")
     if stacked:
         value_axis["range"] = [0, 100.5]
+    value_axis["automargin"] = True
     if horizontal:
         axes = dict(xaxis=value_axis, yaxis=dict(autorange="reversed", automargin=True))
     else:
         axes = dict(yaxis=value_axis, xaxis=dict(automargin=True, tickangle=0))
-    layout = _layout(ind.label(lang), base_note, caption, lang,
+    layout = _layout(view_title(result, codebook, lang), base_note, caption, lang,
                      legend_title=_("Answer") if series_key == "_cat" else "")
     layout.update(axes, barmode="relative" if stacked else "group")
     return dict(data=data, layout=layout)
+
+
+def headline_figure(result, codebook: Codebook, lang: str = "en", *, category: str | None = None,
+                    sort: str = "none", base_note: str = "", caption: str = "") -> dict:
+    """One answer (or net; default the first net), or the mean, per group as horizontal bars
+    with 95% intervals: the number an article prints. Groups are the breakdown's (under their
+    country and year), else the countries and years; `sort="value"` puts the highest first."""
+    _ = gettext_for(lang)
+    code = headline_category(codebook, result.query.indicator, category)
+    numeric = result.kind == "numeric"
+    records = [r for r in result.table.to_dict("records") if r["category"] == code]
+    many_countries = len({r["country"] for r in records}) > 1
+    many_years = len({r["year"] for r in records}) > 1
+    has_by = result.query.by is not None
+    by_labels = category_labels(codebook, result.query.by, lang) if has_by else {}
+    for r in records:
+        place = group_label(codebook, r["country"], int(r["year"]), lang,
+                            many_countries=many_countries, many_years=many_years)
+        r["_label"] = (f"{by_labels.get(r['by'], r['by'])} · {place}"
+                       if has_by and (many_countries or many_years)
+                       else by_labels.get(r["by"], r["by"]) if has_by else place)
+    if sort == "value":
+        records.sort(key=lambda r: -1.0 if r["suppressed"] or r["percent"] != r["percent"]
+                     else -float(r["percent"]))
+    min_base = result.thresholds.min_base
+    colour = OKABE_ITO[0]
+    bar = dict(
+        type="bar", orientation="h",
+        y=[r["_label"] for r in records],
+        x=[0.0 if r["suppressed"] else _number(r["percent"]) for r in records],
+        marker=dict(color=colour, line=dict(width=0),
+                    pattern=dict(shape=["/" if r["small"] else "" for r in records],
+                                 fillmode="overlay", solidity=0.25)),
+        text=[(_("not shown") if r.get("complementary") else
+               _("n<{minimum}").format(minimum=min_base)) if r["suppressed"]
+              else (format_number(r["percent"], lang, 1) if numeric
+                    else format_percent(r["percent"], lang, 0)) for r in records],
+        textposition=["outside" if r["suppressed"] else "inside" for r in records],
+        insidetextanchor="start", cliponaxis=False,
+        textfont=dict(color="white", size=14),
+        outsidetextfont=dict(color="#333", size=13),
+        error_x=dict(type="data", symmetric=False, color="#222", thickness=1.5, width=4,
+                     array=[_difference(r["ci_high"], r["percent"]) for r in records],
+                     arrayminus=[_difference(r["percent"], r["ci_low"]) for r in records]),
+        hovertext=[_hover(r, lang, numeric, min_base) for r in records], hoverinfo="text",
+        showlegend=False,
+    )
+    answer = (codebook.indicator(result.query.indicator).label(lang) if numeric
+              else category_labels(codebook, result.query.indicator, lang).get(code, code))
+    layout = _layout(view_title(result, codebook, lang, answer=answer), base_note, caption, lang)
+    highest = max([_number(r["ci_high"]) or 0.0 for r in records] + [0.0])
+    layout.update(
+        xaxis=dict(title=dict(text=_("Mean") if numeric else _("Percent")), rangemode="tozero",
+                   ticksuffix="" if numeric else "%", gridcolor="#e5e5e5",
+                   range=None if numeric else [0, min(100.0, highest * 1.15 + 5)]),
+        yaxis=dict(autorange="reversed", automargin=True),
+        height=max(260, 150 + 34 * len(records)),
+    )
+    return dict(data=[bar], layout=layout)
+
+
+def view_title(result, codebook: Codebook, lang: str, *, answer: str = "") -> str:
+    """The chart's title with what it shows: the question (and answer), then where, when, by
+    what and among whom, so a chart read alone (or downloaded) says it all."""
+    _ = gettext_for(lang)
+    query = result.query
+    table = result.table
+    title = codebook.indicator(query.indicator).label(lang)
+    if answer and answer != title:
+        title += f": {answer}"
+    countries = [country_label(codebook, c, lang) for c in dict.fromkeys(table["country"])]
+    years = [str(y) for y in sorted(set(table["year"].tolist()))]
+    context = [", ".join(countries), years[0] if len(years) == 1 else
+               f"{years[0]}–{years[-1]}" if years else ""]
+    if query.by:
+        context.append(_("by {breakdown}").format(
+            breakdown=codebook.indicator(query.by).label(lang).lower()))
+    if query.filters:
+        context.append(filters_text(codebook, query.filters, lang))
+    return title + "<br><sup>" + " · ".join(c for c in context if c) + "</sup>"
 
 
 def trend_figure(result, codebook: Codebook, lang: str = "en", *, base_note: str = "",
@@ -173,23 +255,43 @@ def trend_figure(result, codebook: Codebook, lang: str = "en", *, base_note: str
             mode="lines", fill="toself", fillcolor=_transparent(colour, 0.18), line=dict(width=0),
             hoverinfo="skip", showlegend=False, legendgroup=name, name=name,
         ))
+        changed = [bool(r.get("sig_prev")) or bool(r.get("sig_first")) for r in part]
         data.append(dict(
             type="scatter", x=years,
             y=[None if r["suppressed"] else _number(r["percent"]) for r in part],
             mode="lines+markers", name=name, legendgroup=name,
-            line=dict(color=colour, width=2.5), marker=dict(size=8),
-            hovertext=[_hover(r, lang, numeric, result.thresholds.min_base) for r in part],
+            line=dict(color=colour, width=2.5),
+            marker=dict(size=[13 if c else 8 for c in changed],
+                        symbol=["diamond" if c else "circle" for c in changed],
+                        line=dict(color="#222", width=[1.5 if c else 0 for c in changed])),
+            hovertext=[_hover(r, lang, numeric, result.thresholds.min_base)
+                       + _change_hover(r, lang, numeric) for r in part],
             hoverinfo="text+name",
         ))
-    ind = codebook.indicator(result.query.indicator)
-    title = ind.label(lang) + (f" — {category_label}" if category_label else "")
-    layout = _layout(title, base_note, caption, lang, legend_title=_("Country"))
+    layout = _layout(view_title(result, codebook, lang, answer=category_label), base_note,
+                     caption, lang, legend_title=_("Country"))
     layout.update(
-        xaxis=dict(dtick=1, title=dict(text=_("Year")), gridcolor="#eee"),
-        yaxis=dict(title=dict(text=_("Mean") if numeric else _("Percent")),
+        xaxis=dict(dtick=1, gridcolor="#eee"),
+        yaxis=dict(title=dict(text=_("Mean") if numeric else _("Percent")), automargin=True,
                    ticksuffix="" if numeric else "%", rangemode="tozero", gridcolor="#e5e5e5"),
     )
     return dict(data=data, layout=layout)
+
+
+def _change_hover(row: dict, lang: str, numeric: bool) -> str:
+    """Hover lines saying whether a wave differs significantly from the one before and from the
+    first."""
+    _ = gettext_for(lang)
+    unit = "" if numeric else " " + _("points")
+    lines = []
+    for key, sig, text in (("change_prev", "sig_prev", _("since the wave before")),
+                           ("change_first", "sig_first", _("since the first wave"))):
+        change = row.get(key)
+        if change is None or change != change:
+            continue
+        verdict = _("significant") if row.get(sig) else _("not significant")
+        lines.append(f"{format_number(change, lang, 1)}{unit} {text} ({verdict})")
+    return "".join("<br>" + line for line in lines)
 
 
 def empty_figure(message: str) -> dict:
@@ -238,28 +340,32 @@ def _hover(row: dict, lang: str, numeric: bool, min_base: int) -> str:
 
 
 def _layout(title: str, base_note: str, caption: str, lang: str, legend_title: str = "") -> dict:
-    """Title, fonts, legend, margins and the in-figure footer (base note and source caption)."""
+    """Title, fonts, legend (under the plot, where it never covers the title on a phone) and
+    margins. The base note and the source caption are for downloads: the page shows them as
+    text under the chart, so they travel in `layout.meta.export`, which the download script
+    merges in (a PNG or SVG then says what it shows, where from, on what base)."""
     note_lines = textwrap.wrap(base_note, 110) if base_note else []
     footer = "<br>".join(note_lines + textwrap.wrap(caption, 110))
     bottom = 70 + 16 * footer.count("<br>") + (16 if footer else 0)
     layout = dict(
-        title=dict(text="<br>".join(textwrap.wrap(title, 90)), x=0.01, xanchor="left",
-                   font=dict(size=17)),
+        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)),
         font=dict(family=FONT, size=13, color="#222"),
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend=dict(title=dict(text=legend_title), orientation="h", yanchor="bottom", y=1.0,
+        legend=dict(title=dict(text=legend_title), orientation="h", yanchor="top", y=-0.1,
                     x=0, xanchor="left"),
-        margin=dict(l=60, r=20, t=90, b=bottom),
+        margin=dict(l=10, r=20, t=70, b=40),
         hoverlabel=dict(bgcolor="white"),
         uniformtext=dict(minsize=9, mode="hide"),
         separators=_separators(lang),
     )
+    export = {"margin": dict(l=10, r=30, t=80, b=bottom + 40), "showlegend": True}
     if footer:
-        layout["annotations"] = [dict(text=footer, showarrow=False, xref="paper", yref="paper",
-                                      x=0, y=0, yshift=-(bottom - 8), xanchor="left",
+        export["annotations"] = [dict(text=footer, showarrow=False, xref="paper", yref="paper",
+                                      x=0, y=0, yshift=-(bottom + 30), xanchor="left",
                                       yanchor="bottom", align="left",
                                       font=dict(size=11, color="#555"))]
+    layout["meta"] = {"export": export}
     return layout
 
 

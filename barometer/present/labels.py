@@ -7,6 +7,7 @@ the page, so every place describes a figure the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 
@@ -42,6 +43,14 @@ def group_label(codebook: Codebook, country: str, year: int, lang: str, *, many_
     if many_years:
         parts.append(str(year))
     return " ".join(parts)
+
+
+def year_span(years) -> str:
+    """'2021–2025' for consecutive waves, else '2021, 2023'."""
+    years = sorted(int(y) for y in years)
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
 
 
 def filters_text(codebook: Codebook, filters: Sequence[tuple[str, Sequence[str]]], lang: str) -> str:
@@ -155,6 +164,21 @@ def source_caption(codebook: Codebook, lang: str, data_version: str = "") -> str
     return text
 
 
+def citation(codebook: Codebook, data_version: str, lang: str, url: str,
+             accessed: date | None = None) -> str:
+    """How to cite a view: the dataset's citation (else its title), the data version, the access
+    date and the view's link; demonstration data say so."""
+    _ = gettext_for(lang)
+    info = codebook.dataset
+    cite = info.citation.get(lang) if info.citation else info.title.get(lang)
+    text = _("Cite as: {citation}, data version {version}, accessed {date}, {url}").format(
+        citation=cite.rstrip(". "), version=data_version,
+        date=(accessed or date.today()).isoformat(), url=url)
+    if info.synthetic:
+        text += " (" + synthetic_notice(lang) + ")"
+    return text
+
+
 def synthetic_notice(lang: str) -> str:
     return gettext_for(lang)("synthetic demonstration data")
 
@@ -197,3 +221,38 @@ def variance_note(result, codebook: Codebook, lang: str) -> str:
         return _("Standard errors from Kish's effective base (Σw)²/Σw²; intervals Wilson on that "
                  "base.")
     return _("Standard errors as for a simple random sample; intervals Wilson.")
+
+
+def choices_line(codebook: Codebook, params, view: str = "crosstab") -> str:
+    """The current choices in one line (the phone's summary above the result): question, where,
+    when, by what, filters."""
+    _ = gettext_for(params.lang)
+    lang = params.lang
+    parts = [codebook.indicator(params.indicator).label(lang)]
+    countries = params.countries or tuple(codebook.countries)
+    parts.append(", ".join(country_label(codebook, c, lang) for c in countries))
+    if params.years:
+        parts.append(year_span(params.years))
+    elif view == "trend":
+        parts.append(_("every wave"))
+    if getattr(params, "by", None) and view == "crosstab":
+        parts.append(_("by {breakdown}").format(
+            breakdown=codebook.indicator(params.by).label(lang).lower()))
+    if params.filters:
+        parts.append(filters_text(codebook, params.filters, lang))
+    return " · ".join(parts)
+
+
+def download_name(params, view: str = "crosstab") -> str:
+    """A file name that says what a download shows: barometer-trust_police-by-gender-XK-2024."""
+    parts = ["barometer", params.indicator]
+    if getattr(params, "by", None) and view == "crosstab":
+        parts += ["by", params.by]
+    if view == "trend":
+        parts.append("trend")
+    parts.append("-".join(params.countries) if params.countries else "all")
+    if params.years:
+        parts.append(f"{params.years[0]}-{params.years[-1]}" if len(params.years) > 1
+                     else str(params.years[0]))
+    parts += [f"{name}-{'-'.join(codes)}" for name, codes in params.filters]
+    return "-".join(parts).replace(" ", "")[:120]

@@ -38,7 +38,11 @@ EARTH_RADIUS_KM = 6371.0088
 LABEL_MIN_AREA = 0.012
 """A region is labelled with its figure when it covers at least this share of its panel."""
 MAX_NAMES = 3
-TITLE_WIDTH = 44  # a map is narrow, and must read on a phone
+TITLE_WIDTH = 38  # a map is narrow, and must read on a phone
+NOTE_WIDTH = 62
+MAP_HEIGHT = 480
+"""Pixels of a row of map panels on the page (the figure adds its title and footnote)."""
+ROW_HEIGHT = 300
 
 
 @dataclass(frozen=True)
@@ -399,32 +403,53 @@ def region_map_figure(result, codebook: Codebook, lang: str, category: str | Non
                              hoverinfo="skip", showlegend=False, **axes))
     legend = _legend_traces(model)
     data += legend
-    layout = _layout("", base_note, caption, lang)
-    title_lines = textwrap.wrap(model.title, TITLE_WIDTH)
-    layout["title"]["text"] = "<br>".join(title_lines)
-    layout["margin"]["t"] = 46 + 22 * len(title_lines)
-    _add_footnote(layout, footnote)
+    layout = _map_layout(model, lang, legend, annotations, rows, base_note=base_note,
+                         caption=caption, footnote=footnote)
     layout.update(layout_axes)
-    # The legend left of the map, in a margin of its own (the map never hides under it), where
-    # the eye starts; the footer starts at the same left edge.
-    left = _legend_width([t["name"] for t in legend] + [_("Percent")])
-    layout["margin"]["l"] = left
-    layout["margin"]["r"] = 10
-    layout["legend"] = dict(orientation="v", x=0, xanchor="right", y=1, yanchor="top",
-                            itemclick=False, itemdoubleclick=False, traceorder="normal",
-                            font=dict(size=12), tracegroupgap=2,
-                            title=dict(text=_("Percent") if not model.numeric else _("Mean")))
-    for note in layout.get("annotations", []):
-        note["xshift"] = -(left - 10)
-    layout["hovermode"] = "closest"
-    layout["dragmode"] = False
-    layout["annotations"] = layout.get("annotations", []) + annotations
-    layout["meta"] = dict(kind="map", indicator=model.indicator, by=model.by,
-                          category=model.category,
-                          breaks=[c.low for c in model.classes] + [model.classes[-1].high]
-                          if model.classes else [],
-                          colours=[c.colour for c in model.classes])
     return dict(data=data, layout=layout)
+
+
+def _map_layout(model: MapModel, lang: str, legend: list[dict], panel_titles: list[dict],
+                rows: int, *, base_note: str, caption: str, footnote: str) -> dict:
+    """The title (wrapped for a narrow map), the legend left of the map in a margin of its own
+    (the map never hides under it, and the eye starts there), the designation footnote under
+    the map; for downloads (`layout.meta.export`, merged in by the download script) the base
+    note and the source caption under it too."""
+    _ = gettext_for(lang)
+    layout = _layout("", "", "", lang)
+    title_lines = textwrap.wrap(model.title, TITLE_WIDTH)
+    top = 46 + 22 * len(title_lines)
+    left = _legend_width([t["name"] for t in legend] + [_("Percent")])
+    notes = textwrap.wrap(footnote, NOTE_WIDTH) if footnote else []
+    bottom = 16 + 16 * len(notes)
+    layout.update(
+        title=dict(text="<br>".join(title_lines), x=0.01, xanchor="left", font=dict(size=16)),
+        margin=dict(l=left, r=10, t=top, b=bottom),
+        legend=dict(orientation="v", x=0, xanchor="right", y=1, yanchor="top", itemclick=False,
+                    itemdoubleclick=False, traceorder="normal", font=dict(size=12),
+                    tracegroupgap=2,
+                    title=dict(text=_("Percent") if not model.numeric else _("Mean"))),
+        hovermode="closest", dragmode=False,
+        height=MAP_HEIGHT + ROW_HEIGHT * (rows - 1) + top + bottom,
+        annotations=panel_titles + ([_footer(notes, left, bottom)] if notes else []),
+    )
+    lines = [line for text in (footnote, base_note, caption) for line in textwrap.wrap(text, 110)]
+    export_bottom = 30 + 16 * len(lines)
+    layout["meta"] = dict(
+        export=dict(margin=dict(l=left, r=30, t=top + 10, b=export_bottom), showlegend=True,
+                    annotations=panel_titles + ([_footer(lines, left, export_bottom)]
+                                                if lines else [])),
+        kind="map", indicator=model.indicator, by=model.by, category=model.category,
+        breaks=[c.low for c in model.classes] + [model.classes[-1].high] if model.classes else [],
+        colours=[c.colour for c in model.classes])
+    return layout
+
+
+def _footer(lines: Sequence[str], left: int, bottom: int) -> dict:
+    """Small grey lines in the bottom margin, from the figure's left edge."""
+    return dict(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                xshift=-(left - 10), yshift=-(bottom - 8), xanchor="left", yanchor="bottom",
+                align="left", font=dict(size=11, color="#555"))
 
 
 def _legend_width(names: Sequence[str]) -> int:
@@ -450,20 +475,6 @@ def _legend_traces(model: MapModel) -> list[dict]:
                                         solidity=0.25, size=7)
         traces.append(trace)
     return traces
-
-
-def _add_footnote(layout: dict, footnote: str) -> None:
-    """Put the designation footnote above the caption in the figure's footer."""
-    if not footnote:
-        return
-    lines = textwrap.wrap(footnote, 110)
-    extra = 16 * len(lines)
-    layout["margin"]["b"] += extra
-    note = layout.get("annotations", [])
-    if note:
-        footer = note[0]
-        footer["text"] = "<br>".join(lines) + "<br>" + footer["text"]
-        footer["yshift"] = -(layout["margin"]["b"] - 8)
 
 
 # -- the accessible table -----------------------------------------------------------------------
@@ -506,5 +517,5 @@ def map_sections(model: MapModel, codebook: Codebook) -> tuple[Section, ...]:
             caption = _("{country} {year}: {answer}, by {breakdown}").format(
                 country=country_label(codebook, country, lang), year=panel.year, answer=answer,
                 breakdown=row_header.lower())
-            sections.append(Section(caption, columns, tuple(rows), row_header=row_header))
+            sections.append(Section(caption, columns, tuple(rows), corner=row_header))
     return tuple(sections)

@@ -2,6 +2,7 @@
 confidence intervals, chi-square tests and column-proportion letters. Pure functions of a
 `Dataset` and a `Query`; see `tables`, `variance` and `significance` for the formulas."""
 
+from barometer.stats.compare import compare, compare_wave
 from barometer.stats.query import Query, QueryError, validate_query
 from barometer.stats.result import TABLE_COLUMNS, TEST_COLUMNS, Result
 from barometer.stats.tables import crosstab, frequencies, trend
@@ -12,6 +13,8 @@ __all__ = [
     "Query",
     "QueryError",
     "Result",
+    "compare",
+    "compare_wave",
     "crosstab",
     "frequencies",
     "trend",

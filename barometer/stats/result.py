@@ -57,7 +57,10 @@ class DesignUse:
 class Result:
     """A computed table. `table` has one row per (country, year, by, category) with the columns
     of `TABLE_COLUMNS`; `tests` one row per (country, year) with the chi-square test of
-    independence; `by_letters` maps breakdown codes to the column letters used in `sig`.
+    independence; `by_letters` maps breakdown codes to the column letters used in `sig`, and
+    `country_letters` country codes to theirs in a table without a breakdown (`sig` then marks
+    differences between countries). A trend's table adds `change_prev`, `sig_prev`,
+    `change_first`, `sig_first` (points from the previous and the first wave).
     `variance` is "taylor" when at least one group's sources name strata/PSUs (`design` says
     which), "kish" for weighted data without a design, "srs" unweighted; `pooled` lists the
     countries pooled into each group (the rule is the query's `pool`); `protection` what
@@ -73,4 +76,5 @@ class Result:
     variance: Literal["kish", "taylor", "srs"] = "kish"
     design: DesignUse | None = None
     pooled: tuple[str, ...] = field(default=())
+    country_letters: dict[str, str] = field(default_factory=dict)
     protection: Protection = field(default_factory=lambda: Protection(min_base=0))

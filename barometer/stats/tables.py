@@ -33,6 +33,8 @@ from barometer.stats.assemble import (
     tidy_frame,
 )
 from barometer.stats.cells import row_index, squared_weights, sums
+from barometer.stats.comparisons import country_letters, wave_changes
+from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.numeric import numeric_table
 from barometer.stats.query import (
     Query,
@@ -53,9 +55,19 @@ from barometer.stats.variance import Design, design_available, kish_effective_ba
 
 
 def crosstab(dataset: Dataset, query: Query) -> Result:
-    """The indicator by the breakdown (if any) per country and year; see the module docstring."""
+    """The indicator by the breakdown (if any) per country and year; see the module docstring.
+    Without a breakdown, countries side by side get letters of significant differences
+    (`barometer.stats.comparisons`)."""
     validate_query(dataset, query)
-    return _compute(dataset, query)
+    result = _compute(dataset, query)
+    if query.by is None and not result.pooled:
+        countries = list(dict.fromkeys(result.table["country"]))
+        if len(countries) >= 2:
+            sig, letters = country_letters(result.table, countries)
+            table = result.table.copy()
+            table["sig"] = sig
+            result = replace(result, table=table, country_letters=letters)
+    return result
 
 
 def frequencies(dataset: Dataset, query: Query) -> Result:
@@ -66,7 +78,8 @@ def frequencies(dataset: Dataset, query: Query) -> Result:
 def trend(dataset: Dataset, query: Query, category: str | None = None) -> Result:
     """One answer (or net) category, or the mean of a numeric indicator, per country and year
     (and breakdown group), lined up across waves through the codebook. Without a `category`:
-    `default_category` (the first net, else the first answer)."""
+    `default_category` (the first net, else the first answer). Each wave carries its change from
+    the previous and the first wave and whether it is significant (`wave_changes`)."""
     validate_query(dataset, query)
     if category is None:
         category = default_category(dataset.codebook, query.indicator)
@@ -74,7 +87,7 @@ def trend(dataset: Dataset, query: Query, category: str | None = None) -> Result
     result = _compute(dataset, query)
     wanted = "mean" if dataset.indicator(query.indicator).type == "numeric" else category
     table = result.table[result.table["category"] == wanted].reset_index(drop=True)
-    return replace(result, table=table)
+    return replace(result, table=wave_changes(table))
 
 
 # -- the engine -----------------------------------------------------------------------------------
@@ -220,12 +233,17 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
 
 def _hidden_per_country(dataset: Dataset, query: Query, sel: Selection) -> np.ndarray:
     """For a pooled query: the (years, B) columns hidden in the same view per country (a pooled
-    column that pools a hidden one is hidden too)."""
+    column that pools a hidden one is hidden too, and every column of a year that pools a
+    withheld country)."""
     by_codes = breakdown(dataset, query)[0]
-    separate = _compute(dataset, replace(query, pool="separate")).protection
+    try:
+        separate = _compute(dataset, replace(query, pool="separate")).protection
+    except TooFewRespondents:  # every country withheld: so is every pooled figure
+        return np.ones((len(sel.keys), len(by_codes)), dtype=bool)
     hidden = {(y, by) for _, y, by in separate.small + separate.complementary}
-    return np.array([[(int(y), by) in hidden for by in by_codes] for _, y in sel.keys],
-                    dtype=bool).reshape(len(sel.keys), len(by_codes))
+    withheld = {y for _, y in separate.withheld}
+    return np.array([[int(y) in withheld or (int(y), by) in hidden for by in by_codes]
+                     for _, y in sel.keys], dtype=bool).reshape(len(sel.keys), len(by_codes))
 
 
 def _bases(query: Query, cells: _Cells):

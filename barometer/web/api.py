@@ -21,7 +21,7 @@ import flask
 from barometer.params import ParamError, ParamTable
 from barometer.present.documents import indicators_document, table_document
 from barometer.present.export import tidy_table
-from barometer.stats import QueryError, crosstab, frequencies, trend
+from barometer.stats import QueryError, compare, crosstab, frequencies, trend
 from barometer.stats.availability import availability
 from barometer.stats.disclosure import TooFewRespondents
 from barometer.web.context import AppContext
@@ -36,7 +36,7 @@ from barometer.web.problems import (
 log = logging.getLogger(__name__)
 
 FORMATS = ("json", "csv")
-ENDPOINTS = ("crosstab", "frequencies", "trend")
+ENDPOINTS = ("crosstab", "frequencies", "trend", "compare")
 """Table endpoints; each is the view of the parameter table with the same name."""
 GEOJSON_MIMETYPE = "application/geo+json"
 CACHE_EXTENSION = "barometer_cache"
@@ -105,6 +105,8 @@ def compute(app_ctx: AppContext, endpoint: str, params):
         return frequencies(app_ctx.dataset, params.query(by=None))
     if endpoint == "trend":
         return trend(app_ctx.dataset, params.query(), params.category)
+    if endpoint == "compare":
+        return compare(app_ctx.dataset, params.query())
     raise ValueError(endpoint)
 
 

@@ -16,8 +16,9 @@ from dash import ALL, Input, Output, State, dcc, html
 from barometer.dataset import Dataset
 from barometer.i18n import choose_lang
 from barometer.params import PARAMETER_TABLE, ParamTable
-from barometer.present.downloads import csv_bytes, xlsx_bytes
-from barometer.stats import QueryError, crosstab
+from barometer.present.downloads import ViewReference, csv_bytes, xlsx_bytes
+from barometer.present.labels import download_name
+from barometer.stats import QueryError
 from barometer.web import ids
 from barometer.web.context import AppContext
 from barometer.web.registry import PAGES
@@ -138,29 +139,41 @@ def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
     )
 
 
-def register_downloads(server: flask.Flask, app_ctx: AppContext) -> None:
-    """CSV and XLSX of the view named by the query string (same parameters as the page)."""
+DOWNLOAD_VIEWS = {"table": ("crosstab", "/"), "trend": ("trend", "/trends"),
+                  "compare": ("compare", "/compare")}
+"""Download name -> (the view it computes, the page its link opens)."""
 
-    @server.route("/download/table.<fmt>")
-    def download_table(fmt: str):
-        if fmt not in ("csv", "xlsx"):
+
+def register_downloads(server: flask.Flask, app_ctx: AppContext) -> None:
+    """CSV and XLSX of the view named by the query string (same parameters as the page):
+    `/download/table.*` (Explore), `/download/trend.*` (Trends), `/download/compare.*`."""
+
+    @server.route("/download/<name>.<fmt>")
+    def download(name: str, fmt: str):
+        if fmt not in ("csv", "xlsx") or name not in DOWNLOAD_VIEWS:
             flask.abort(404)
+        view, page = DOWNLOAD_VIEWS[name]
         search = flask.request.query_string.decode("utf-8", "replace")
-        params = app_ctx.params.parse(search, app_ctx.codebook, app_ctx.years)
+        params = app_ctx.params.parse(search, app_ctx.codebook, app_ctx.years, view=view)
         try:
-            result = crosstab(app_ctx.dataset, params.query())
+            result = app_ctx.views.result(view, params)
         except QueryError as exc:
-            return flask.Response(query_problem(exc, request_lang(search)), status=400,
+            return flask.Response(query_problem(exc, params.lang), status=400,
                                   mimetype="text/plain; charset=utf-8")
+        params = app_ctx.views.normalised(view, params)
+        link = flask.request.host_url.rstrip("/") + page + app_ctx.params.encode(params, view)
+        ref = ViewReference(view=view, link=link, citation=app_ctx.citation(params, link),
+                            category=params.category)
         version = app_ctx.dataset.version
         if fmt == "csv":
-            body, mimetype = csv_bytes(result, app_ctx.codebook, params.lang, version), "text/csv"
+            body = csv_bytes(result, app_ctx.codebook, params.lang, version, ref)
+            mimetype = "text/csv"
         else:
-            body = xlsx_bytes(result, app_ctx.codebook, params.lang, version)
+            body = xlsx_bytes(result, app_ctx.codebook, params.lang, version, ref)
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        name = f"barometer-{params.indicator}{'-by-' + params.by if params.by else ''}.{fmt}"
+        filename = f"{download_name(params, view)}.{fmt}"
         return flask.Response(body, mimetype=mimetype,
-                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 __all__ = ["create_app"]

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
-from dash import Output, dcc, html
+from dash import dcc, html
 
 from barometer.codebook import Codebook
 from barometer.i18n import gettext_for
 from barometer.present.tables import Section
 from barometer.textsearch import search_blob
-from barometer.web import ids
 
 
 def labelled(label: str, control, control_id: str, help_text: str = "") -> html.Div:
@@ -89,6 +88,20 @@ def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[
     return options
 
 
+def category_options(codebook: Codebook, indicator: str, lang: str) -> list[dict]:
+    """The answers (nets first, then the substantive answers) one chart or trend can follow."""
+    from barometer.present.labels import category_labels
+
+    ind = codebook.indicator(indicator)
+    labels = category_labels(codebook, indicator, lang)
+    if ind.type == "numeric":
+        return [{"label": labels["mean"], "value": "mean"}]
+    missing = {c.code for c in codebook.categories_of(ind) if c.missing}
+    nets = [n.code for n in ind.nets]
+    answers = [c.code for c in codebook.categories_of(ind) if c.code not in missing]
+    return [{"label": labels[code], "value": code} for code in nets + answers]
+
+
 def dropdown(lang: str, **props) -> dcc.Dropdown:
     """A dropdown whose own words (search box, select all, nothing found) are in `lang`."""
     _ = gettext_for(lang)
@@ -136,49 +149,13 @@ def notice_alerts(notices: Sequence[str]) -> list:
     return [dbc.Alert(n, color="warning", className="py-1 small mb-2") for n in notices]
 
 
-def page_with_results(location_id: str, controls: list, result: ids.ResultIds, lang: str,
-                      graph_height: str = "520px") -> html.Div:
-    """Controls on the left, the result panel (question, notices, chart, tables, base note) on
-    the right, and the page's own URL location."""
-    return html.Div([
-        dcc.Location(id=location_id, refresh="callback-nav"),
-        dbc.Row([
-            dbc.Col(html.Aside(controls, className="controls"), md=4, lg=3),
-            dbc.Col(html.Section([
-                html.H1(id=result.question, className="question h4"),
-                html.Div(id=result.notices, role="status"),
-                dcc.Loading(html.Div([
-                    dcc.Graph(id=result.graph, style={"height": graph_height},
-                              config=graph_config(lang)),
-                    html.Div(id=result.table, className="result-tables"),
-                    html.P(id=result.note, className="base-note"),
-                ]), delay_show=150),
-            ]), md=8, lg=9),
-        ]),
-    ])
-
-
-def result_outputs(result: ids.ResultIds) -> list:
-    """The callback outputs of a result panel, in the order `result_values` returns them."""
-    return [Output(result.question, "children"), Output(result.graph, "figure"),
-            Output(result.table, "children"), Output(result.note, "children"),
-            Output(result.notices, "children")]
-
-
-def result_values(view) -> tuple:
-    """A view's parts for `result_outputs`."""
-    lang = view.params.lang
-    return (view.question, view.figure, results_tables(view.sections, lang), view.note,
-            notice_alerts(view.notices))
-
-
 def results_tables(sections: Sequence[Section], lang: str) -> list:
     """Semantic HTML tables: caption, column headers with significance letters, row headers."""
     _ = gettext_for(lang)
     out = []
     for section in sections:
         head = html.Thead(html.Tr(
-            [html.Th(section.row_header or _("Answer"), scope="col")]
+            [html.Th(section.corner or _("Answer"), scope="col")]
             + [html.Th([c.label, html.Span(f" ({c.letter})", className="sig-letter") if c.letter else None],
                        scope="col") for c in section.columns]
         ))
@@ -192,9 +169,9 @@ def results_tables(sections: Sequence[Section], lang: str) -> list:
                 if cell.small and row.kind != "base":
                     content.append(html.Span("†", className="flag", title=_("Small base")))
                 if cell.sig:
-                    content.append(html.Sup(cell.sig, className="sig",
-                                            title=_("Significantly higher than column(s) {letters}").format(
-                                                letters=", ".join(cell.sig))))
+                    title = (_("Significantly higher than column(s) {letters}").format(
+                        letters=", ".join(cell.sig)) if cell.sig.isalpha() else cell.title)
+                    content.append(html.Sup(cell.sig, className="sig", title=title))
                 if cell.ci:
                     content.append(html.Div(cell.ci, className="ci"))
                 cells.append(html.Td(content, className=classes or None, title=cell.title or None))
@@ -207,11 +184,13 @@ def results_tables(sections: Sequence[Section], lang: str) -> list:
             ],
             className="table-responsive",
         ))
+    lettered = any(c.letter for s in sections for c in s.columns) or any(
+        r.label.endswith(")") for s in sections if s.groups_as_rows for r in s.rows)
     if sections:
-        out.append(html.P(
-            _("Cells show the percentage and its 95% CI (confidence interval). Letters mark a column "
-              "significantly higher than the lettered column (p < 0.05, corrected for multiple "
-              "comparisons). † small base: read with caution."),
-            className="table-legend",
-        ))
+        legend = (_("Cells show the percentage and its 95% CI (confidence interval). Letters mark "
+                    "a column significantly higher than the lettered column (p < 0.05, corrected "
+                    "for multiple comparisons). † small base: read with caution.") if lettered
+                  else _("Cells show the percentage and its 95% CI (confidence interval). † small "
+                         "base: read with caution."))
+        out.append(html.P(legend, className="table-legend"))
     return out

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from barometer.codebook import Codebook
 from barometer.dataset import Dataset
-from barometer.i18n import gettext_for
 from barometer.params import PARAMETER_TABLE, ParamTable
+from barometer.present.labels import citation
 from barometer.web.views import Views
 
 
@@ -42,13 +41,5 @@ class AppContext:
         return replace(params, lang=lang or params.lang)
 
     def citation(self, params, url: str) -> str:
-        """How to cite the current view: title, data version, access date and the link."""
-        _ = gettext_for(params.lang)
-        info = self.codebook.dataset
-        cite = info.citation.get(params.lang) if info.citation else info.title.get(params.lang)
-        text = _("Cite as: {citation}, data version {version}, accessed {date}, {url}").format(
-            citation=cite.rstrip(". "), version=self.dataset.version, date=date.today().isoformat(),
-            url=url)
-        if info.synthetic:
-            text += " (" + _("synthetic demonstration data") + ")"
-        return text
+        """How to cite the current view (`barometer.present.labels.citation`)."""
+        return citation(self.codebook, self.dataset.version, params.lang, url)

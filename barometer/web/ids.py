@@ -1,6 +1,8 @@
 """Component ids, in one place: layouts and callbacks (and browser tests) import them from here."""
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
 
 URL = "url"
 LANG_STORE = "lang-store"
@@ -20,54 +22,72 @@ COMPARE_URL = "compare-url"
 
 # Explore
 INDICATOR = "indicator"
-INDICATOR_QUESTION = "indicator-question"
 COUNTRY = "country"
-YEAR = "year"
+YEAR = "year"  # checklist, when comparing years
+YEAR_ONE = "year-one"  # radio: one year
+COMPARE_YEARS = "compare-years"
 BY = "by"
 WEIGHTED = "weighted"
 PERCENT = "percent"
 MISSING = "missing"
 CHART_TYPE = "chart-type"
+SORT = "sort"
+CATEGORY = "category"
 FILTER_ROWS = "filter-rows"
 ADD_FILTER = "add-filter"
 FILTER_INDICATOR = "filter-indicator"  # pattern-matching type: {"type": ..., "index": n}
 FILTER_VALUES = "filter-values"
 FILTER_ROW = "filter-row"
 REMOVE_FILTER = "remove-filter"
-GRAPH = "graph"
-TABLE = "result-table"
-BASE_NOTE = "base-note"
-NOTICES = "notices"
-PERMALINK = "permalink"
-COPY_LINK = "copy-link"
-DOWNLOAD_CSV = "download-csv"
-DOWNLOAD_XLSX = "download-xlsx"
-CITATION = "citation"
 LOADING = "loading"
-DOWNLOAD_SVG = "download-svg"
-DOWNLOAD_PNG = "download-png"
 
 # Embed
 EMBED_GRAPH = "embed-graph"
 
-# Trends and Compare: their own ids, so one page's callbacks never wait on another's components
-
 
 @dataclass(frozen=True)
 class ResultIds:
-    """Ids of a page's result panel: question heading, notices, chart, tables, base note."""
+    """Ids of a page's result panel (question, summary, notices, chart, tables, base note), its
+    share bar (link, downloads, citation) and, for phones, the one-line summary of the choices
+    with the button that shows the controls."""
 
     question: str
+    summary: str
     notices: str
     graph: str
     table: str
     note: str
+    permalink: str
+    copy: str
+    copied: str
+    csv: str
+    xlsx: str
+    svg: str
+    png: str
+    citation: str
+    controls: str
+    toggle: str
+    choices: str
 
     @classmethod
-    def for_page(cls, page: str) -> "ResultIds":
-        return cls(*(f"{page}-{part}" for part in ("question", "notices", "graph", "table", "note")))
+    def for_page(cls, page: str) -> ResultIds:
+        names = [f.name for f in fields(cls)]
+        return cls(*(f"{page}-{name}" for name in names))
 
 
+EXPLORE = ResultIds(question="indicator-question", summary="summary", notices="notices",
+                    graph="graph", table="result-table", note="base-note", permalink="permalink",
+                    copy="copy-link", copied="copied", csv="download-csv", xlsx="download-xlsx",
+                    svg="download-svg", png="download-png", citation="citation",
+                    controls="explore-controls", toggle="explore-toggle",
+                    choices="explore-choices")
+# legacy names of Explore's panel, used by tests and the download script
+GRAPH, TABLE, BASE_NOTE, NOTICES = EXPLORE.graph, EXPLORE.table, EXPLORE.note, EXPLORE.notices
+INDICATOR_QUESTION, PERMALINK, COPY_LINK = EXPLORE.question, EXPLORE.permalink, EXPLORE.copy
+DOWNLOAD_CSV, DOWNLOAD_XLSX, CITATION = EXPLORE.csv, EXPLORE.xlsx, EXPLORE.citation
+DOWNLOAD_SVG, DOWNLOAD_PNG = EXPLORE.svg, EXPLORE.png
+
+# Trends and Compare: their own ids, so one page's callbacks never wait on another's components
 TRENDS = ResultIds.for_page("trends")
 TRENDS_INDICATOR = "trends-indicator"
 TRENDS_CATEGORY = "trends-category"
@@ -76,9 +96,12 @@ TRENDS_WEIGHTED = "trends-weighted"
 
 COMPARE = ResultIds.for_page("compare")
 COMPARE_INDICATOR = "compare-indicator"
+COMPARE_COUNTRY = "compare-country"
 COMPARE_YEAR = "compare-year"
 COMPARE_POOL = "compare-pool"
 COMPARE_WEIGHTED = "compare-weighted"
+COMPARE_CHART = "compare-chart"
+COMPARE_CATEGORY = "compare-category"
 
 # Codebook
 CODEBOOK_SEARCH = "codebook-search"

@@ -25,6 +25,10 @@ TABLE_ENDPOINTS = {
                     "The answers to one question per country and wave (no breakdown)."),
     "trend": ("One answer across waves",
               "The share giving one answer (or net) in every wave, per country."),
+    "compare": ("Countries side by side, optionally pooled",
+                "The answers to one question in one wave (one `year`; default the latest), each "
+                "country separately and, with `pool` `equal` or `population`, the pooled figure "
+                "(country `pooled`) after them; the pooling rule is in `base_note` and `notes`."),
 }
 FORMAT_HELP = "`csv` answers the tidy table of `barometer crosstab --format csv`."
 
@@ -90,7 +94,7 @@ def _schemas() -> dict[str, dict]:
         "type": "object",
         "required": ["endpoint", "query", "data_version", "synthetic", "rows", "tests"],
         "properties": {
-            "endpoint": {"type": "string", "enum": ["crosstab", "frequencies", "trend"]},
+            "endpoint": {"type": "string", "enum": list(TABLE_ENDPOINTS)},
             "query": {"type": "object"},
             "data_version": string,
             "synthetic": {"type": "boolean"},

@@ -1,6 +1,6 @@
-"""Serving the explorer to the public: the API, caching, compression, cache lifetimes, security
-headers, clean errors and `/healthz`, installed on the Dash app's Flask server by
-`configure_server(app)`.
+"""Serving the explorer to the public: the API, the assistants' MCP endpoint `/mcp`, caching,
+compression, cache lifetimes, security headers, clean errors and `/healthz`, installed on the
+Dash app's Flask server by `configure_server(app)`.
 
 Environment:
 - `BAROMETER_CACHE_URL=redis://host:port/db` shares query results between instances through
@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from barometer.i18n import choose_lang, gettext_for
 from barometer.web.api import CACHE_EXTENSION, register_api
+from barometer.web.assistant_route import register_mcp
 from barometer.web.problems import API_PREFIX, problem_response
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,7 @@ def configure_server(app: dash.Dash) -> None:
     cache.init_app(server, config=cache_config())
     server.extensions[CACHE_EXTENSION] = cache
     register_api(server, app_ctx)
+    register_mcp(server, app_ctx)
 
     server.config.update(
         COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,

@@ -10,23 +10,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import pandas as pd
-
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
-from barometer.present.figures import crosstab_figure, empty_figure, trend_figure
-from barometer.present.labels import base_note, category_labels, source_caption
+from barometer.present.figures import crosstab_figure, empty_figure, headline_figure, trend_figure
+from barometer.present.labels import (
+    base_note,
+    category_labels,
+    country_label,
+    source_caption,
+    year_span,
+)
 from barometer.present.maps import map_model, map_sections, region_map_figure
+from barometer.present.sentences import result_sentences
 from barometer.present.tables import Section, display_tables
-from barometer.stats import QueryError, crosstab, trend
+from barometer.stats import QueryError, compare, crosstab, trend
+from barometer.stats.availability import availability
 from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.query import data_years, default_category
 
 
 @dataclass(frozen=True)
 class View:
-    """One page's content: a figure, its table sections, the base note and any notices."""
+    """One page's content: a figure, its table sections, the base note, the result in words
+    and any notices."""
 
     params: ViewParams
     figure: dict
@@ -35,6 +42,7 @@ class View:
     notices: tuple[str, ...] = ()
     question: str = ""
     ok: bool = True
+    summary: tuple[str, ...] = ()
 
 
 class Views:
@@ -51,81 +59,103 @@ class Views:
     def caption(self, lang: str) -> str:
         return source_caption(self.codebook, lang, self.dataset.version)
 
+    def normalised(self, view: str, params: ViewParams) -> ViewParams:
+        """What a page shows of its parameters: Trends has no breakdown and follows one answer
+        (as lines, or a map per wave); Compare shows one wave without a breakdown."""
+        if view == "trend":
+            category = params.category or default_category(self.codebook, params.indicator)
+            chart = "map" if params.chart == "map" else None
+            return replace(params, category=category, by=None, chart=chart)
+        if view == "compare":
+            return replace(params, by=None, years=params.years[-1:] or self.years[-1:])
+        return params
+
     def mapped_breakdowns(self, indicator: str = "") -> tuple[str, ...]:
         """Indicators whose answers have shapes (a boundary file), in codebook order."""
         return tuple(i.id for i in self.codebook.indicators
                      if i.id in self.dataset.boundaries and i.id != indicator)
 
+    def map_breakdown(self, view: str, params: ViewParams) -> str | None:
+        """The breakdown a map draws: Explore's own when it has shapes; on Compare and Trends
+        the first one that has (they have no breakdown of their own); None: no map."""
+        if params.chart != "map":
+            return None
+        if view == "crosstab":
+            return params.by if params.by in self.dataset.boundaries else None
+        mapped = self.mapped_breakdowns(params.indicator)
+        return mapped[0] if mapped else None
+
+    def result(self, view: str, params: ViewParams):
+        """The statistics result a page (and its downloads) show."""
+        params = self.normalised(view, params)
+        if view == "trend":
+            return trend(self.dataset, params.query(pool="separate"), params.category)
+        if view == "compare":
+            return compare(self.dataset, params.query())
+        return crosstab(self.dataset, params.query())
+
     def _explore(self, params: ViewParams) -> View:
         if params.chart == "map":
-            if params.by in self.dataset.boundaries:
-                return self._map(params, params.by)
-            bars = self.explore(replace(params, chart="bars"))
-            return replace(bars, params=params,
-                           notices=bars.notices + (self._no_map_notice(params),))
+            if self.map_breakdown("crosstab", params):
+                return self._map("crosstab", params)
+            shown = self.explore(replace(params, chart="headline"))
+            return replace(shown, params=params,
+                           notices=shown.notices + (self._no_map_notice(params),))
 
         def draw(result, note: str) -> dict:
-            if params.chart == "table":
-                return empty_figure("")
-            return crosstab_figure(result, self.codebook, params.lang, params.chart,
-                                   base_note=note, caption=self.caption(params.lang))
+            return self._figure(result, params, params.chart, note)
 
-        return self._build(params, lambda: crosstab(self.dataset, params.query()), draw)
+        return self._build(params, lambda: self.result("crosstab", params), draw)
+
+    def _figure(self, result, params: ViewParams, chart: str, note: str) -> dict:
+        """The figure of a crosstab-like result for the chart type asked for."""
+        caption = self.caption(params.lang)
+        if chart == "table":
+            return empty_figure("")
+        if chart == "headline":
+            return headline_figure(result, self.codebook, params.lang, category=params.category,
+                                   sort=params.sort, base_note=note, caption=caption)
+        return crosstab_figure(result, self.codebook, params.lang, chart, base_note=note,
+                               caption=caption)
 
     def _trends(self, params: ViewParams) -> View:
-        category = params.category or default_category(self.codebook, params.indicator)
-        chart = "map" if params.chart == "map" else None  # else the trend's own lines
-        params = replace(params, category=category, by=None, chart=chart)
-        if chart == "map":
-            mapped = self.mapped_breakdowns(params.indicator)
-            if mapped:
-                return self._map(params, mapped[0])  # a map per wave
-            params = replace(params, chart=None, notices=params.notices + (
-                self._no_map_notice(params),))
-        label = category_labels(self.codebook, params.indicator, params.lang).get(category or "", "")
+        params = self.normalised("trend", params)
+        if params.chart == "map":
+            if self.map_breakdown("trend", params):
+                return self._map("trend", params)  # a map per wave
+            params = replace(params, chart=None,
+                             notices=params.notices + (self._no_map_notice(params),))
+        label = category_labels(self.codebook, params.indicator, params.lang).get(
+            params.category or "", "")
 
         def draw(result, note: str) -> dict:
             return trend_figure(result, self.codebook, params.lang, base_note=note,
                                 caption=self.caption(params.lang), category_label=label)
 
-        return self._build(
-            params, lambda: trend(self.dataset, params.query(pool="separate"), category), draw)
+        return self._build(params, lambda: self.result("trend", params), draw, view="trend")
 
     def _compare(self, params: ViewParams) -> View:
         """Every chosen country side by side (and pooled, when asked) in one wave."""
-        params = replace(params, by=None, years=params.years[-1:] or self.years[-1:])
+        params = self.normalised("compare", params)
         if params.chart == "map":
-            mapped = self.mapped_breakdowns(params.indicator)
-            if mapped:
-                return self._map(params, mapped[0])  # every country on one map
+            if self.map_breakdown("compare", params):
+                return self._map("compare", params)  # every country on one map
             params = replace(params, notices=params.notices + (self._no_map_notice(params),))
-        chart = params.chart if params.chart in ("bars", "stacked", "horizontal") else "stacked"
-
-        def compute():
-            separate = crosstab(self.dataset, params.query(pool="separate"))
-            if params.pool == "separate":
-                return separate
-            pooled = crosstab(self.dataset, params.query())
-            return replace(pooled, table=pd.concat([separate.table, pooled.table],
-                                                   ignore_index=True))
 
         def draw(result, note: str) -> dict:
-            return crosstab_figure(result, self.codebook, params.lang, chart, base_note=note,
-                                   caption=self.caption(params.lang))
+            chart = params.chart if params.chart in ("headline", "stacked") else "stacked"
+            return self._figure(result, params, chart, note)
 
-        return self._build(params, compute, draw)
+        return self._build(params, lambda: self.result("compare", params), draw, view="compare")
 
-    def _map(self, params: ViewParams, by: str) -> View:
-        """A map of the view's answer (`category`) by the regions of `by`, a panel per year, and
-        its table (regions as rows), from a crosstab by `by` per country (regions are never
-        pooled)."""
+    def _map(self, view: str, params: ViewParams) -> View:
+        """A map of the view's answer (`category`) by the regions of its mapped breakdown, a
+        panel per year, with its table (regions as rows): from the same crosstab by region as
+        the command line's."""
         lang = params.lang
-        boundaries = self.dataset.boundaries[by]
+        boundaries = self.dataset.boundaries[self.map_breakdown(view, params)]
         footnote_text = self.codebook.dataset.designation_footnote
         footnote = footnote_text.get(lang) if footnote_text else ""
-
-        def compute():
-            return crosstab(self.dataset, params.query(by=by, pool="separate"))
 
         def present(result, note: str):
             model = map_model(result, self.codebook, lang, params.category)
@@ -136,10 +166,13 @@ class Views:
                                        footnote=footnote, model=model)
             return figure, map_sections(model, self.codebook)
 
-        return self._build(params, compute, None, present=present)
+        # a region lies in one country: regions are never pooled
+        by = self.map_breakdown(view, params)
+        return self._build(params, lambda: crosstab(self.dataset, params.query(
+            by=by, pool="separate")), None, present=present)
 
     def _no_map_notice(self, params: ViewParams) -> str:
-        """Why a map was asked for and bars are shown."""
+        """Why a map was asked for and another chart is shown."""
         _ = gettext_for(params.lang)
         mapped = self.mapped_breakdowns(params.indicator)
         if not mapped:
@@ -149,30 +182,46 @@ class Views:
         return _("A map needs a breakdown that has shapes: choose {names} under “Break down by”. "
                  "The chart shows bars meanwhile.").format(names=names)
 
-    def _build(self, params: ViewParams, compute: Callable, draw: Callable | None, *,
-               present: Callable | None = None) -> View:
-        """Compute a result, then its base note, figure and tables (`draw` gives the figure,
-        or `present` the figure and tables; no figure means nothing to show); a query the data
-        cannot answer becomes a view with the reason as its notice."""
+    def _build(self, params: ViewParams, compute: Callable, draw: Callable | None,
+               view: str = "crosstab", *, present: Callable | None = None) -> View:
+        """Compute a result, then its base note, figure, tables and sentences (`draw` gives the
+        figure, or `present` the figure and tables, None when there is nothing to draw); a
+        query the data cannot answer becomes a view with the reason as its notice."""
         question = self.codebook.indicator(params.indicator).question.get(params.lang)
         try:
             result = compute()
         except QueryError as exc:
             return self._failed(params, query_problem(exc, params.lang), question)
         if result.table.empty:
-            _ = gettext_for(params.lang)
-            return self._failed(params, _("No respondents match this choice."), question)
+            return self._failed(params, self.nothing_there(params), question)
         note = base_note(result, self.codebook, params.lang)
+        summary = result_sentences(result, self.codebook, params.lang, view=view,
+                                   category=params.category)
         if present is None:
-            figure, sections = draw(result, note), display_tables(result, self.codebook,
-                                                                   params.lang)
+            figure = draw(result, note)
+            sections = display_tables(result, self.codebook, params.lang, view=view)
         else:
             figure, sections = present(result, note)
         if figure is None:
             _ = gettext_for(params.lang)
             return self._failed(params, _("Nothing to map: no region has a figure for this "
                                           "answer in this choice."), question)
-        return View(params, figure, sections, note, params.notices, question)
+        return View(params, figure, sections, note, params.notices, question,
+                    summary=tuple(summary))
+
+    def nothing_there(self, params: ViewParams) -> str:
+        """Why a view is empty: where and when the question was asked, if not here."""
+        _ = gettext_for(params.lang)
+        asked = availability(self.dataset).get(params.indicator, ())
+        if not asked:
+            return _("This question has no answers in these data.")
+        where = {}
+        for country, year in asked:
+            where.setdefault(country, []).append(year)
+        places = "; ".join(f"{country_label(self.codebook, c, params.lang)} "
+                           f"{year_span(years)}" for c, years in where.items())
+        return _("No respondents match this choice. This question was asked in: {places}.").format(
+            places=places)
 
     def _failed(self, params: ViewParams, message: str, question: str) -> View:
         return View(params, empty_figure(message), (), "", params.notices + (message,), question,

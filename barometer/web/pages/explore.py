@@ -1,47 +1,52 @@
 """Explore: pick an indicator, filter, break down, and read the chart and its table.
 
 The callback is thin: `explore_update` (pure, tested without a browser) turns the URL or the
-controls into every output.
+controls into every output. Picking a year switches to it; comparing years is an explicit
+choice ("Compare years").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import flask
-from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 
 from barometer.i18n import gettext_for
 from barometer.web import ids
 from barometer.web.components import (
     breakdown_options,
+    category_options,
     dropdown,
-    graph_config,
     indicator_options,
     labelled,
-    notice_alerts,
-    results_tables,
 )
 from barometer.web.context import AppContext
+from barometer.web.panel import (
+    PanelUpdate,
+    page_layout,
+    panel_outputs,
+    panel_update,
+    register_panel,
+)
 from barometer.web.sync import Controls, checklist, select, switch
 
 VIEW = "crosstab"
-# A map's footer (base note, designation footnote, source) takes room; the minimum holds on
-# phones too, where the stylesheet sets charts' height.
-MAP_STYLE = {"height": "720px", "minHeight": "600px"}
 CONTROLS = Controls((
     select("indicator", ids.INDICATOR),
     checklist("country", ids.COUNTRY),
-    checklist("year", ids.YEAR),
     select("by", ids.BY),
     switch("weighted", ids.WEIGHTED, "1", "0", True),
     select("percent", ids.PERCENT),
     switch("missing", ids.MISSING, "show", "hide", "show"),
     select("chart", ids.CHART_TYPE),
+    switch("sort", ids.SORT, "value", "none", "value"),
+    select("category", ids.CATEGORY),
 ))
+YEAR_CONTROLS = (ids.YEAR_ONE, ids.COMPARE_YEARS, ids.YEAR)
 
 
 def request_base_url() -> str:
@@ -99,6 +104,36 @@ def value_options(app_ctx: AppContext, indicator: str | None, lang: str) -> list
             for c in app_ctx.codebook.categories_of(indicator)]
 
 
+def year_values(params, years: Sequence[int]) -> tuple[str, bool, list[str]]:
+    """(the one year, comparing?, the years compared) the year controls show for a view."""
+    chosen = [str(y) for y in (params.years or years[-1:])]
+    return chosen[-1], len(chosen) > 1, chosen
+
+
+def years_query(year_one: str | None, comparing: bool, year_list: Sequence | None,
+                previous: Sequence[int]) -> dict[str, list[str]]:
+    """The year controls in URL vocabulary: one year, or the years ticked when comparing (a
+    year newly ticked while not comparing replaces the others)."""
+    if comparing:
+        chosen = [str(y) for y in (year_list or [])] or [str(y) for y in previous]
+        return {"year": [",".join(chosen)]}
+    return {"year": [str(year_one)] if year_one else []}
+
+
+def year_picker(app_ctx: AppContext, params, lang: str) -> html.Div:
+    _ = gettext_for(lang)
+    one, comparing, many = year_values(params, app_ctx.years)
+    options = [{"label": str(y), "value": str(y)} for y in app_ctx.years]
+    return html.Fieldset([
+        html.Legend(_("Year"), className="form-label fw-semibold fs-6 mb-1"),
+        html.Div(dbc.RadioItems(id=ids.YEAR_ONE, options=options, value=one, inline=True),
+                 className="year-one"),
+        html.Div(dbc.Checklist(id=ids.YEAR, options=options, value=many, inline=True),
+                 className="year-many"),
+        dbc.Switch(id=ids.COMPARE_YEARS, label=_("Compare years"), value=comparing),
+    ], id="year-picker", className="mb-3 year-picker" + (" comparing" if comparing else ""))
+
+
 def layout(app_ctx: AppContext, params) -> html.Div:
     _ = gettext_for(params.lang)
     codebook, lang = app_ctx.codebook, params.lang
@@ -113,9 +148,7 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             id=ids.COUNTRY, options=[{"label": codebook.country_name(c, lang), "value": c}
                                      for c in codebook.countries],
             value=values[ids.COUNTRY], inline=True), ids.COUNTRY, _("None ticked: all countries.")),
-        labelled(_("Years"), dbc.Checklist(
-            id=ids.YEAR, options=[{"label": str(y), "value": str(y)} for y in app_ctx.years],
-            value=values[ids.YEAR], inline=True), ids.YEAR),
+        year_picker(app_ctx, params, lang),
         labelled(_("Break down by"), dropdown(lang,
             id=ids.BY, options=breakdown_options(codebook, lang, params.indicator),
             value=values[ids.BY], clearable=False, maxHeight=380), ids.BY),
@@ -126,7 +159,15 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             dbc.Button("+ " + _("Add a filter"), id=ids.ADD_FILTER, color="secondary",
                        outline=True, size="sm", n_clicks=0),
         ], className="mb-3"),
+        labelled(_("Chart"), dbc.RadioItems(
+            id=ids.CHART_TYPE, options=chart_options(lang), value=values[ids.CHART_TYPE],
+            inline=True), ids.CHART_TYPE),
+        labelled(_("Answer shown"), dropdown(lang,
+            id=ids.CATEGORY, options=category_options(codebook, params.indicator, lang),
+            value=values[ids.CATEGORY], clearable=False), ids.CATEGORY,
+            _("The answer the headline chart and the summary show.")),
         html.Div([
+            dbc.Switch(id=ids.SORT, label=_("Sort by value"), value=values[ids.SORT]),
             dbc.Switch(id=ids.WEIGHTED, label=_("Weighted"), value=values[ids.WEIGHTED]),
             dbc.Switch(id=ids.MISSING, label=_("Show don't know / refused"), value=values[ids.MISSING]),
         ], className="mb-2"),
@@ -135,66 +176,18 @@ def layout(app_ctx: AppContext, params) -> html.Div:
                                      {"label": _("of row (answer)"), "value": "row"},
                                      {"label": _("of total"), "value": "total"}],
             value=values[ids.PERCENT], inline=True), ids.PERCENT),
-        labelled(_("Chart"), dbc.RadioItems(
-            id=ids.CHART_TYPE, options=[{"label": _("Grouped bars"), "value": "bars"},
-                                        {"label": _("Stacked to 100%"), "value": "stacked"},
-                                        {"label": _("Horizontal bars"), "value": "horizontal"},
-                                        {"label": _("Map"), "value": "map"},
-                                        {"label": _("Table only"), "value": "table"}],
-            value=values[ids.CHART_TYPE], inline=True), ids.CHART_TYPE),
     ]
-    results = [
-        html.H1(id=ids.INDICATOR_QUESTION, className="question h4"),
-        html.Div(id=ids.NOTICES, role="status"),
-        dcc.Loading(
-            html.Div([
-                dcc.Graph(id=ids.GRAPH, config=graph_config(params.lang, params.indicator), className="result-graph",
-                          responsive=True, style={"height": "560px"}),
-                html.Div(id=ids.TABLE, className="result-tables",
-                         **{"aria-live": "polite"}),
-                html.P(id=ids.BASE_NOTE, className="base-note"),
-            ]),
-            id=ids.LOADING, type="default", delay_show=150,
-        ),
-        share_bar(params),
-    ]
-    return html.Div(
-        [
-            dcc.Location(id=ids.EXPLORE_URL, refresh="callback-nav"),
-            dbc.Row([
-                dbc.Col(html.Aside(controls, className="controls", **{"aria-label": _("Controls")}),
-                        md=4, lg=3),
-                dbc.Col(html.Section(results, **{"aria-label": _("Results")}), md=8, lg=9),
-            ]),
-        ]
-    )
+    return page_layout(ids.EXPLORE_URL, ids.EXPLORE, controls, lang, graph_height="560px")
 
 
-def share_bar(params) -> html.Div:
-    _ = gettext_for(params.lang)
-    return html.Div(
-        [
-            html.Div([
-                dbc.Label(_("Link to this view"), html_for=ids.PERMALINK, className="fw-semibold"),
-                dbc.InputGroup([
-                    dbc.Input(id=ids.PERMALINK, readonly=True, type="url"),
-                    dbc.Button([dcc.Clipboard(target_id=ids.PERMALINK, id=ids.COPY_LINK,
-                                              className="d-inline"), " ", _("Copy link")],
-                               color="primary", outline=True, className="copy-button"),
-                ], size="sm"),
-            ], className="mb-2"),
-            html.Div([
-                html.Span(_("Download") + ": ", className="fw-semibold"),
-                html.A(_("Table (CSV)"), id=ids.DOWNLOAD_CSV, href="#", download="", className="me-3"),
-                html.A(_("Table (XLSX)"), id=ids.DOWNLOAD_XLSX, href="#", download="", className="me-3"),
-                html.A(_("Chart (SVG)"), id=ids.DOWNLOAD_SVG, href="#", className="me-3",
-                       **{"data-format": "svg"}),
-                html.A(_("Chart (PNG)"), id=ids.DOWNLOAD_PNG, href="#", **{"data-format": "png"}),
-            ], className="mb-2"),
-            html.P(id=ids.CITATION, className="citation small"),
-        ],
-        className="share-bar",
-    )
+def chart_options(lang: str) -> list[dict]:
+    _ = gettext_for(lang)
+    return [{"label": _("One answer"), "value": "headline"},
+            {"label": _("Grouped bars"), "value": "bars"},
+            {"label": _("Stacked to 100%"), "value": "stacked"},
+            {"label": _("Horizontal bars"), "value": "horizontal"},
+            {"label": _("Map"), "value": "map"},
+            {"label": _("Table only"), "value": "table"}]
 
 
 @dataclass(frozen=True)
@@ -203,38 +196,42 @@ class ExploreUpdate:
 
     search: Any
     controls: tuple
+    years: tuple
+    year_picker_class: str
     by_options: list
+    category_options: list
     filter_rows: Any
-    question: str
-    figure: dict
-    graph_style: dict
-    tables: list
-    note: str
-    notices: list
-    csv_href: str
-    xlsx_href: str
-    citation: str
+    panel: PanelUpdate
 
     def outputs(self) -> tuple:
-        values = [getattr(self, f.name) for f in fields(self)]
-        return (values[0], *values[1], *values[2:])
+        return (self.search, *self.controls, *self.years, self.year_picker_class, self.by_options,
+                self.category_options, self.filter_rows, *self.panel.outputs())
 
 
-def explore_update(app_ctx: AppContext, *, from_url: bool, search: str | None,
-                   control_values: Sequence, filter_indicators: Sequence, filter_values: Sequence,
-                   lang: str | None, base_url: str = "") -> ExploreUpdate:
-    """What Explore shows: from its URL (first load, back, forward, a shared link) or from its
-    controls, read through the parameter table like a link."""
-    controls = None if from_url else {**CONTROLS.query(control_values),
-                                      **filter_query(filter_indicators, filter_values)}
+def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
+                   control_values: Sequence, year_values_: Sequence = (None, False, None),
+                   filter_indicators: Sequence = (), filter_values: Sequence = (),
+                   lang: str | None = None, base_url: str = "") -> ExploreUpdate:
+    """What Explore shows: from its URL (first load, back, forward, a shared link: `trigger` is
+    None or the page's URL) or from its controls, read through the parameter table like a link."""
+    from_url = trigger in (None, ids.EXPLORE_URL)
+    controls = None
+    if not from_url:
+        previous = app_ctx.view_params(search, lang, None, VIEW).years
+        controls = {**CONTROLS.query(control_values), **filter_query(filter_indicators, filter_values),
+                    **years_query(*year_values_, previous)}
+        if trigger == ids.INDICATOR:
+            controls["category"] = []  # a new question starts from its own default answer
     params = app_ctx.view_params(search, lang, controls, VIEW)
     new_search = app_ctx.params.encode(params, VIEW)
     view = app_ctx.views.explore(params)
     values = CONTROLS.values(params)
     control_out = list(values) if from_url else [no_update] * len(values)
-    by_given = None if from_url else CONTROLS.value_of("by", control_values)
-    if by_given and by_given != (params.by or ""):  # a breakdown equal to the question is dropped
-        control_out[CONTROLS.ids.index(ids.BY)] = params.by or ""
+    if not from_url:
+        for index, (given, wanted) in enumerate(zip(control_values, values, strict=True)):
+            if given != wanted and CONTROLS.ids[index] in (ids.BY, ids.CATEGORY):
+                control_out[index] = wanted  # dropped (a breakdown equal to the question) or reset
+    one, comparing, many = year_values(params, app_ctx.years)
     shown_filters = tuple((ind, tuple(vals or ())) for ind, vals in
                           zip(filter_indicators, filter_values, strict=False) if ind and vals)
     # Rebuilding the rows re-fires the callback from their new inputs: only when they differ.
@@ -244,18 +241,12 @@ def explore_update(app_ctx: AppContext, *, from_url: bool, search: str | None,
     return ExploreUpdate(
         search=new_search if new_search != search else no_update,
         controls=tuple(control_out),
+        years=(one, comparing, many),
+        year_picker_class="mb-3 year-picker" + (" comparing" if comparing else ""),
         by_options=breakdown_options(app_ctx.codebook, params.lang, params.indicator),
+        category_options=category_options(app_ctx.codebook, params.indicator, params.lang),
         filter_rows=rows,
-        question=view.question,
-        figure=view.figure,
-        graph_style={"display": "none"} if params.chart == "table" and view.ok
-        else MAP_STYLE if params.chart == "map" and view.ok else {"height": "560px"},
-        tables=results_tables(view.sections, params.lang),
-        note=view.note,
-        notices=notice_alerts(view.notices),
-        csv_href="/download/table.csv" + new_search,
-        xlsx_href="/download/table.xlsx" + new_search,
-        citation=app_ctx.citation(params, base_url + "/" + new_search),
+        panel=panel_update(app_ctx, view, VIEW, new_search, base_url, page_path="/"),
     )
 
 
@@ -263,38 +254,29 @@ def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(ids.EXPLORE_URL, "search"),
         [Output(i, "value") for i in CONTROLS.ids],
+        [Output(i, "value") for i in YEAR_CONTROLS],
+        Output("year-picker", "className"),
         Output(ids.BY, "options"),
+        Output(ids.CATEGORY, "options"),
         Output(ids.FILTER_ROWS, "children", allow_duplicate=True),
-        Output(ids.INDICATOR_QUESTION, "children"),
-        Output(ids.GRAPH, "figure"),
-        Output(ids.GRAPH, "style"),
-        Output(ids.TABLE, "children"),
-        Output(ids.BASE_NOTE, "children"),
-        Output(ids.NOTICES, "children"),
-        Output(ids.DOWNLOAD_CSV, "href"),
-        Output(ids.DOWNLOAD_XLSX, "href"),
-        Output(ids.CITATION, "children"),
+        *panel_outputs(ids.EXPLORE),
         Input(ids.EXPLORE_URL, "search"),
         [Input(i, "value") for i in CONTROLS.ids],
+        [Input(i, "value") for i in YEAR_CONTROLS],
         Input({"type": ids.FILTER_INDICATOR, "index": ALL}, "value"),
         Input({"type": ids.FILTER_VALUES, "index": ALL}, "value"),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call="initial_duplicate",
     )
     def update_explore(search, *args):
-        *control_values, filter_indicators, filter_values, lang = args
+        *control_values, year_one, comparing, year_list, filter_indicators, filter_values, lang = \
+            args
         return explore_update(
-            app_ctx, from_url=ctx.triggered_id in (None, ids.EXPLORE_URL), search=search,
-            control_values=control_values, filter_indicators=filter_indicators,
+            app_ctx, trigger=ctx.triggered_id, search=search, control_values=control_values,
+            year_values_=(year_one, comparing, year_list), filter_indicators=filter_indicators,
             filter_values=filter_values, lang=lang, base_url=request_base_url()).outputs()
 
-    app.clientside_callback(
-        """function(search) {
-            return window.location.origin + window.location.pathname + (search || "");
-        }""",
-        Output(ids.PERMALINK, "value"),
-        Input(ids.EXPLORE_URL, "search"),
-    )
+    register_panel(app, ids.EXPLORE, ids.EXPLORE_URL)
 
     @app.callback(
         Output(ids.FILTER_ROWS, "children", allow_duplicate=True),

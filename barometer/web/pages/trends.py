@@ -1,4 +1,5 @@
-"""Trends: one indicator's chosen category across waves, a line per country with CI bands."""
+"""Trends: one indicator's chosen answer across waves, a line per country with CI bands, and
+one table of years by countries marking significant changes."""
 
 from __future__ import annotations
 
@@ -6,17 +7,16 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
 
 from barometer.i18n import gettext_for
-from barometer.present.labels import category_labels
 from barometer.web import ids
 from barometer.web.components import (
+    category_options,
     dropdown,
     indicator_options,
     labelled,
-    page_with_results,
-    result_outputs,
-    result_values,
 )
 from barometer.web.context import AppContext
+from barometer.web.pages.explore import request_base_url
+from barometer.web.panel import page_layout, panel_outputs, panel_update, register_panel
 from barometer.web.sync import Controls, checklist, select, switch
 
 VIEW = "trend"
@@ -28,12 +28,6 @@ CONTROLS = Controls((
 ))
 
 
-def category_options(app_ctx: AppContext, indicator: str, lang: str) -> list[dict]:
-    labels = category_labels(app_ctx.codebook, indicator, lang)
-    missing = {c.code for c in app_ctx.codebook.categories_of(indicator) if c.missing}
-    return [{"label": label, "value": code} for code, label in labels.items() if code not in missing]
-
-
 def layout(app_ctx: AppContext, params) -> html.Div:
     _ = gettext_for(params.lang)
     lang = params.lang
@@ -43,15 +37,17 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             app_ctx.codebook, lang), value=values[ids.TRENDS_INDICATOR], clearable=False,
             optionHeight=50, search_order="original"), ids.TRENDS_INDICATOR),
         labelled(_("Answer to follow"), dropdown(lang,
-            id=ids.TRENDS_CATEGORY, options=category_options(app_ctx, params.indicator, lang),
+            id=ids.TRENDS_CATEGORY, options=category_options(app_ctx.codebook, params.indicator,
+                                                             lang),
             value=values[ids.TRENDS_CATEGORY], clearable=False), ids.TRENDS_CATEGORY),
         labelled(_("Countries"), dbc.Checklist(
             id=ids.TRENDS_COUNTRY, options=[{"label": app_ctx.codebook.country_name(c, lang),
                                              "value": c} for c in app_ctx.codebook.countries],
-            value=values[ids.TRENDS_COUNTRY], inline=True), ids.TRENDS_COUNTRY),
+            value=values[ids.TRENDS_COUNTRY], inline=True), ids.TRENDS_COUNTRY,
+            _("None ticked: all countries.")),
         dbc.Switch(id=ids.TRENDS_WEIGHTED, label=_("Weighted"), value=values[ids.TRENDS_WEIGHTED]),
     ]
-    return page_with_results(ids.TRENDS_URL, controls, ids.TRENDS, lang)
+    return page_layout(ids.TRENDS_URL, ids.TRENDS, controls, lang)
 
 
 def register(app, app_ctx: AppContext) -> None:
@@ -59,7 +55,7 @@ def register(app, app_ctx: AppContext) -> None:
         Output(ids.TRENDS_URL, "search"),
         Output(ids.TRENDS_CATEGORY, "options"),
         Output(ids.TRENDS_CATEGORY, "value"),
-        *result_outputs(ids.TRENDS),
+        *panel_outputs(ids.TRENDS),
         Input(ids.TRENDS_URL, "search"),
         [Input(i, "value") for i in CONTROLS.ids],
         State(ids.LANG_STORE, "data"),
@@ -76,7 +72,10 @@ def register(app, app_ctx: AppContext) -> None:
         new_search = app_ctx.params.encode(view.params, VIEW)
         return (
             new_search if new_search != search else no_update,
-            category_options(app_ctx, view.params.indicator, view.params.lang),
+            category_options(app_ctx.codebook, view.params.indicator, view.params.lang),
             view.params.category,
-            *result_values(view),
+            *panel_update(app_ctx, view, VIEW, new_search, request_base_url(),
+                          page_path="/trends").outputs(),
         )
+
+    register_panel(app, ids.TRENDS, ids.TRENDS_URL)
