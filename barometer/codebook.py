@@ -129,6 +129,7 @@ class Indicator(_Frozen):
     question: Text
     short: Text | None = None
     demographic: bool = False
+    keywords: Text | None = None
     categories: tuple[Category, ...] | str = ()
     nets: tuple[Net, ...] = ()
     bins: tuple[Bin, ...] = ()

@@ -123,15 +123,16 @@ class SearchIndex:
         return [hit for _, hit in ranked]
 
 
-INDICATOR_FIELDS: dict[str, float] = {"question": 3.0, "label": 3.0, "topic": 2.0,
-                                      "answers": 1.0}
+INDICATOR_FIELDS: dict[str, float] = {"question": 3.0, "label": 3.0, "keywords": 2.5,
+                                      "topic": 2.0, "answers": 1.0}
 """Where a word is looked for in the codebook, and how much a hit there counts: the question and
 its short label first."""
 
 
 def indicator_index(codebook: Codebook) -> SearchIndex:
-    """Every indicator's question, short label, topic label and answer labels (categories other
-    than don't know / refused, nets, bands) in all four languages."""
+    """Every indicator's question, short label, keywords (words people search it by, from the
+    codebook), topic label and answer labels (categories other than don't know / refused, nets,
+    bands) in all four languages."""
     topics = {t.id: t.label for t in codebook.topics}
     documents = {}
     for ind in codebook.indicators:
@@ -141,7 +142,19 @@ def indicator_index(codebook: Codebook) -> SearchIndex:
         documents[ind.id] = {
             "question": ind.question.all_texts(),
             "label": ind.short.all_texts() if ind.short else [],
+            "keywords": ind.keywords.all_texts() if ind.keywords else [],
             "topic": topic.all_texts() if topic else [ind.topic],
             "answers": [text for label in answers for text in label.all_texts()],
         }
     return SearchIndex(documents, INDICATOR_FIELDS)
+
+
+_INDEXES: dict[str, SearchIndex] = {}
+
+
+def codebook_index(codebook: Codebook) -> SearchIndex:
+    """`indicator_index` of a codebook, built once per codebook content (its fingerprint)."""
+    index = _INDEXES.get(codebook.fingerprint)
+    if index is None:
+        index = _INDEXES.setdefault(codebook.fingerprint, indicator_index(codebook))
+    return index

@@ -61,10 +61,10 @@ def test_hand_made_crosstab_equals_the_cli(page, live_server):
     page.wait_for_selector(TABLE)
     page.click("#indicator")
     page.locator("input.dash-dropdown-search").first.fill("corruption police")
-    page.locator("[role=option]", has_text="Corruption: Police").first.click()
+    page.locator(".dash-dropdown-option", has_text="Corruption: Police").first.click()
     wait_for_url(page, "indicator=corruption_police")
     page.click("#by")
-    page.locator("[role=option]", has_text="Gender").first.click()
+    page.locator(".dash-dropdown-option", has_text="Gender").first.click()
     wait_for_url(page, "by=gender")
     page.locator("#country").get_by_text("Kosovo").click()
     wait_for_url(page, "country=XK")
@@ -95,7 +95,7 @@ def test_permalink_restores_the_view_and_back_returns(page, live_server):
     page.locator("#chart-type").get_by_text("Stacked to 100%").click()
     wait_for_url(page, "chart=stacked")
     page.locator("#by").click()
-    page.locator("[role=option]", has_text="No breakdown").first.click()
+    page.locator(".dash-dropdown-option", has_text="No breakdown").first.click()
     page.wait_for_function("() => !window.location.search.includes('by=')")
     page.go_back()
     wait_for_url(page, "by=settlement", "chart=stacked")
@@ -155,7 +155,7 @@ def test_language_and_page_links_follow_the_current_view(page, live_server):
     page.goto(live_server + "/?indicator=trust_police&lang=en")
     page.wait_for_selector(TABLE)
     page.click("#by")
-    page.locator("[role=option]", has_text="Gender").first.click()
+    page.locator(".dash-dropdown-option", has_text="Gender").first.click()
     wait_for_url(page, "by=gender")
     page.locator(".lang-link", has_text="Shqip").click()
     page.wait_for_url(re.compile(r".*lang=sq.*"))
@@ -165,7 +165,7 @@ def test_language_and_page_links_follow_the_current_view(page, live_server):
     assert any("Mashkull" in h for h in headers), headers  # Albanian labels, same breakdown
     page.click("#indicator")
     page.locator("input.dash-dropdown-search").first.fill("gjykat")
-    page.locator("[role=option]", has_text="Besimi: Gjykatat").first.click()
+    page.locator(".dash-dropdown-option", has_text="Besimi: Gjykatat").first.click()
     wait_for_url(page, "indicator=trust_courts")
     trends = page.locator("#nav-links a").nth(1)
     page.wait_for_function(
@@ -181,7 +181,8 @@ def test_a_broken_link_still_opens_and_says_what_was_dropped_in_the_visitors_lan
     page.wait_for_selector(TABLE)
     page.wait_for_selector("#notices .alert")
     notices = page.inner_text("#notices")
-    assert "indicator='nope' nuk lejohet" in notices
+    assert "Lidhja kërkon indicator 'nope'" in notices  # the link asks for …
+    assert "Në vend të saj shfaqet Besimi: Policia." in notices  # … showing … instead
     assert "by='security_threats'" in notices and "shumë përgjigje" in notices
     assert "indicator=trust_police" in page.url  # fell back to the first screen's question
     assert page.title().startswith("Eksploro")
@@ -249,9 +250,9 @@ def test_filters_are_added_and_removed_in_the_panel(page, live_server):
         page.click("#add-filter")
         row = page.locator(".filter-row").last
         row.locator(".filter-indicator").click()
-        page.locator("[role=option]", has_text=question).first.click()
+        page.locator(".dash-dropdown-option", has_text=question).first.click()
         row.locator(".filter-values").click()
-        page.locator("[role=option]", has_text=answer).first.click()
+        page.locator(".dash-dropdown-option", has_text=answer).first.click()
         page.keyboard.press("Escape")
         wait_for_url(page, fragment)
     note = page.inner_text("#base-note")
@@ -272,7 +273,7 @@ def test_the_question_picker_speaks_albanian_too(page, live_server):
     search = page.locator("input.dash-dropdown-search").first
     assert search.get_attribute("placeholder") == "Kërko"
     search.fill("siguri")  # Albanian, without diacritics, finds the security questions
-    assert page.locator("[role=option]", has_text="Siguria në lagje").count() == 1
+    assert page.locator(".dash-dropdown-option", has_text="Siguria në lagje").count() == 1
     search.fill("zzzqx")
     page.wait_for_selector("text=Nuk u gjet asgjë")
     page.keyboard.press("Escape")

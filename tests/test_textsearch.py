@@ -147,6 +147,8 @@ def test_extremism_finds_the_violent_extremism_topic(codebook_index):
 
 def test_support_eu_finds_eu_questions(codebook_index):
     hits = codebook_index.search("support EU")
-    assert hits[0].key == "nato_support" and hits[0].complete   # "support" + the EU topic
+    # the codebook's keywords of the EU referendum say "support EU membership"
+    assert hits[0].key == "eu_referendum" and hits[0].complete
+    assert "keywords" in hits[0].fields
     assert {"eu_referendum", "view_eu", "trust_eu"} <= set(keys(codebook_index, "support EU", 10))
     assert keys(codebook_index, "подржавате ЕУ", 1) == ["nato_support"]

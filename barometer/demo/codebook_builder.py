@@ -22,6 +22,7 @@ from barometer.demo.spec import (
     GENDER,
     INCOME,
     ITEMS,
+    KEYWORDS,
     REFUSED_CATEGORY,
     REGIONS,
     SCALES,
@@ -155,6 +156,7 @@ def _item_indicator(item: Item, codemaps: dict) -> dict[str, Any]:
         "type": item.type,
         "question": item.question.as_dict(),
         "short": item.short.as_dict(),
+        **({"keywords": KEYWORDS[item.id].as_dict()} if item.id in KEYWORDS else {}),
     }
     if item.type == "multiple":
         out["categories"] = _categories(scale, nonresponse=False)

@@ -802,3 +802,17 @@ COUNTRY_NAMES: MappingProxyType[str, Tr] = MappingProxyType({
 ADULT_POPULATION: MappingProxyType[str, int] = MappingProxyType({"AL": 2_300_000, "XK": 1_200_000, "RS": 5_600_000})
 FEMALE_TARGET_SHARE = 0.51
 AGE_BAND_TARGETS: tuple[float, ...] = (0.21, 0.27, 0.25, 0.27)
+
+
+KEYWORDS: dict[str, Tr] = {
+    # Words people search a question by that its own texts lack (the codebook's `keywords`).
+    "eu_referendum": t("support EU membership, join the European Union, EU accession",
+                       "mbështetje për anëtarësimin në BE, Bashkimi Evropian",
+                       "podrška članstvu u EU, Evropska unija, pristupanje"),
+    "view_eu": t("attitude opinion European Union, support EU",
+                 "qëndrim opinion Bashkimi Evropian, mbështetje BE",
+                 "stav mišljenje Evropska unija, podrška EU"),
+    "trust_police": t("confidence police", "besueshmëri policia", "poverenje policija"),
+    "extremism_threat": t("radicalisation terrorism", "radikalizim terrorizëm",
+                          "radikalizacija terorizam"),
+}

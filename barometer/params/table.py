@@ -241,6 +241,10 @@ class ParamTable:
         values = {self.by_name[name].field_name: value for name, value in ctx.values.items()}
         return self.view_type(**values, notices=tuple(ctx.notices))
 
+    @staticmethod
+    def _lang_of(ctx: ParseContext) -> str:
+        return ctx.values.get("lang", "en")
+
     def _lang(self, query: Mapping[str, Sequence[str]], codebook: Codebook) -> str:
         """The language asked for, read first so that every message is written in it."""
         param = self.by_name.get("lang")
@@ -266,7 +270,7 @@ class ParamTable:
                 ctx.bad(param.name, given[-1], (), _(
                     "at most {limit} filter conditions are allowed").format(limit=param.repeats))
                 given = given[: param.repeats]
-        parsed = []
+        parsed, before = [], len(ctx.notices)
         for raw in given:
             if len(raw) > MAX_VALUE_LENGTH:
                 ctx.bad(param.name, raw, (), _("{name} is longer than {limit} characters").format(
@@ -278,6 +282,18 @@ class ParamTable:
                 continue
         default = self._default(param, ctx, view)
         value = tuple(parsed) if param.repeats > 1 else (parsed[-1] if parsed else default)
+        if len(ctx.notices) > before and not parsed and param.repeats == 1:
+            lang = self._lang_of(ctx)
+            if value in (None, ()):
+                shown = param.describe_default(view, lang)
+            elif hasattr(param.kind, "describe"):
+                shown = param.kind.describe(value, ctx, lang)
+            else:
+                shown = ",".join(param.kind.encode(value))
+            if shown:
+                notice = ctx.notices[-1].rstrip()
+                ctx.notices[-1] = (notice if notice.endswith((".", "!", "?")) else notice + ".") \
+                    + " " + _("Showing {shown} instead.").format(shown=shown)
         if param.applies_to(view) or param.presentation or value == default:
             return value if param.applies_to(view) else default
         ctx.bad(param.name, given[-1], (), _("{param} does not apply to {view}").format(

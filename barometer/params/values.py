@@ -51,16 +51,20 @@ class ParseContext:
     notices: list[str] = field(default_factory=list)
 
     def bad(self, param: str, value: str, allowed: Sequence[str] = (), detail: str = "") -> None:
-        """Report a bad value: raise `ParamError` when strict, else keep a notice (and go on)."""
+        """Report a bad value: raise `ParamError` when strict (naming what is allowed), else keep
+        a notice for the visitor (and go on)."""
         _ = self.gettext
+        if not self.strict:
+            self.notices.append(detail or _("The link asks for {param} {value}, which is not "
+                                            "available here.").format(param=param,
+                                                                      value=repr(value[:80])))
+            return
         message = detail or _("{param}={value} is not allowed").format(
             param=param, value=repr(value[:80]))
         if allowed:
             names = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
             message = _("{message}; allowed: {names}").format(message=message, names=names)
-        if self.strict:
-            raise ParamError(param, value, allowed, message)
-        self.notices.append(message)
+        raise ParamError(param, value, allowed, message)
 
     def reject(self, param: str, value: str, allowed: Sequence[str] = (), detail: str = ""):
         """`bad`, then fall back to the default (lenient mode)."""
@@ -209,6 +213,10 @@ class IndicatorId:
         if raw not in ctx.codebook.by_id:
             return ctx.reject(name, raw, closest_first(raw, ids))
         return raw
+
+    def describe(self, value: str, ctx: ParseContext, lang: str) -> str:
+        """How a visitor knows the question: its short label."""
+        return ctx.codebook.indicator(value).label(lang) if value in ctx.codebook.by_id else value
 
     def encode(self, value: str) -> list[str]:
         return [value]

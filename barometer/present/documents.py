@@ -24,6 +24,7 @@ from barometer.present.labels import (
     result_notes,
     source_caption,
 )
+from barometer.present.sentences import result_sentences
 from barometer.stats.query import breakable
 
 SUPPRESSED_NULLS = ("percent", "se", "ci_low", "ci_high")
@@ -81,6 +82,8 @@ def table_document(view: str, result, params, dataset: Dataset,
                        "min_base": result.thresholds.min_base},
         "base_note": base_note(result, codebook, lang),
         "notes": list(result_notes(result, codebook, lang)),
+        "summary": result_sentences(result, codebook, lang, view=view,
+                                    category=getattr(params, "category", None)),
         "protection": protection_document(result),
         "rows": table_rows(result, dataset, lang),
         "tests": [{k: jsonable(v) for k, v in r.items()}

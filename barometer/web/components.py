@@ -11,7 +11,8 @@ from dash import dcc, html
 from barometer.codebook import Codebook
 from barometer.i18n import gettext_for
 from barometer.present.tables import Section
-from barometer.textsearch import search_blob
+from barometer.textsearch import codebook_index, search_blob
+from barometer.web import ids
 
 
 def labelled(label: str, control, control_id: str, help_text: str = "") -> html.Div:
@@ -62,6 +63,26 @@ def _indicator_options(codebook: Codebook, lang: str, include_demographics: bool
         for ind in members:
             options.append({"label": ind.label(lang), "value": ind.id,
                             "search": search_blob(searchable_texts(codebook, ind))})
+    return options
+
+
+def question_search(codebook: Codebook, query: str, lang: str, value: str | None, *,
+                    include_demographics: bool = False) -> list[dict]:
+    """A question picker's options for what the visitor typed: the ranked search of the
+    codebook (`textsearch.indicator_index`: every word, any order, as a prefix; question and
+    label hits first). Each hit carries the query in its `search` text, so the picker's own
+    filter keeps it; the current choice stays listed so its label still shows."""
+    if not (query or "").strip():
+        return indicator_options(codebook, lang, include_demographics=include_demographics)
+    index = codebook_index(codebook)
+    hits = index.search(query, partial=False) or index.search(query)
+    wanted = {i.id for i in codebook.indicators if include_demographics or not i.demographic}
+    options = [{"label": codebook.indicator(hit.key).label(lang), "value": hit.key,
+                "search": query + " " + search_blob([hit.key])}
+               for hit in hits if hit.key in wanted]
+    if value and value not in {o["value"] for o in options} and value in codebook.by_id:
+        options.append({"label": codebook.indicator(value).label(lang), "value": value,
+                        "search": value})
     return options
 
 
@@ -133,6 +154,9 @@ def graph_config(lang: str, name: str = "chart") -> dict:
         "Compare data on hover": _("Compare data on hover"),
     }
     return {
+        # No toolbar: its buttons sit in the tab order (one focused off screen) and the page
+        # offers its own PNG/SVG downloads, with the view's name and notes.
+        "displayModeBar": False,
         "displaylogo": False,
         "showSendToCloud": False,  # it would upload the chart to a third party
         "showEditInChartStudio": False,
@@ -194,3 +218,19 @@ def results_tables(sections: Sequence[Section], lang: str) -> list:
                          "base: read with caution."))
         out.append(html.P(legend, className="table-legend"))
     return out
+
+
+def register_question_search(app, codebook: Codebook, dropdown_id: str) -> None:
+    """The picker `dropdown_id` searches the codebook on the server as the visitor types
+    (`question_search`)."""
+    from dash import Input, Output, State
+
+    @app.callback(
+        Output(dropdown_id, "options"),
+        Input(dropdown_id, "search_value"),
+        State(dropdown_id, "value"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def search_questions(query, value, lang):
+        return question_search(codebook, query or "", lang or "en", value)

@@ -106,3 +106,4 @@ COMPARE_CATEGORY = "compare-category"
 # Codebook
 CODEBOOK_SEARCH = "codebook-search"
 CODEBOOK_LIST = "codebook-list"
+CODEBOOK_TOPIC = "codebook-topic"

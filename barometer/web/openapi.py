@@ -107,6 +107,7 @@ def _schemas() -> dict[str, dict]:
             "thresholds": {"type": "object", "properties": {
                 "small_base": {"type": "integer"}, "min_base": {"type": "integer"}}},
             "base_note": string,
+            "summary": {"type": "array", "items": string},
             "notes": {"type": "array", "items": string},
             "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
             "tests": {"type": "array", "items": {"$ref": "#/components/schemas/Test"}},

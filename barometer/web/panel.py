@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from barometer.i18n import gettext_for
 from barometer.present.labels import choices_line, download_name
@@ -70,9 +70,8 @@ def share_bar(rid: ids.ResultIds, lang: str) -> html.Div:
                 dbc.Label(_("Link to this view"), html_for=rid.permalink, className="fw-semibold"),
                 dbc.InputGroup([
                     dbc.Input(id=rid.permalink, readonly=True, type="url"),
-                    dbc.Button([dcc.Clipboard(target_id=rid.permalink, id=rid.copy,
-                                              className="d-inline"), " ", _("Copy link")],
-                               color="primary", outline=True, className="copy-button"),
+                    dbc.Button(_("Copy link"), id=rid.copy, n_clicks=0, color="primary",
+                               outline=True, className="copy-button"),
                 ], size="sm"),
                 html.Span(_("Copied"), id=rid.copied, className="copied small", role="status",
                           style={"display": "none"}),
@@ -165,11 +164,21 @@ def register_panel(app, rid: ids.ResultIds, location_id: str) -> None:
         Input(location_id, "search"),
     )
     app.clientside_callback(
-        """function(clicks) {
-            return clicks ? {"display": "inline", "marginLeft": ".5rem"} : {"display": "none"};
+        """function(clicks, link, fieldId) {
+            if (!clicks) { return {"display": "none"}; }
+            var field = document.getElementById(fieldId);
+            if (navigator.clipboard && window.isSecureContext) {
+                navigator.clipboard.writeText(link || "").catch(function () {});
+            } else if (field) {
+                field.select();
+                document.execCommand("copy");
+            }
+            return {"display": "inline", "marginLeft": ".5rem"};
         }""",
         Output(rid.copied, "style"),
         Input(rid.copy, "n_clicks"),
+        State(rid.permalink, "value"),
+        State(rid.permalink, "id"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -132,9 +132,12 @@ def embed_layout(app_ctx: AppContext, params) -> html.Div:
     view = app_ctx.views.explore(replace(params, chart="bars" if params.chart == "table"
                                          else params.chart))
     full = "/" + encode_params(params, "crosstab")
+    label = (html.P(synthetic_notice(params.lang).capitalize(), className="embed-label")
+             if app_ctx.codebook.dataset.synthetic else None)
     # A map has no keyboard access to its shapes: its table (regions as rows) comes with it.
     mapped = params.chart == "map" and view.ok and view.sections
     return html.Div([
+        label,
         html.P(" ".join(view.notices), className="embed-notice small") if view.notices else None,
         dcc.Graph(id=ids.EMBED_GRAPH, figure=view.figure,
                   config=graph_config(params.lang, params.indicator),

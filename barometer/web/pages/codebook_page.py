@@ -1,4 +1,5 @@
-"""Codebook: every indicator, searchable, with its categories, sources and availability grid."""
+"""Codebook: every indicator, by topic (a table of contents and a topic filter), searchable in any
+language, each entry one line until opened: question, categories, where it was asked."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from dash import Input, Output, State, dcc, html
 from barometer.codebook import Codebook, Indicator
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
-from barometer.textsearch import matches
+from barometer.textsearch import codebook_index
 from barometer.web import ids
-from barometer.web.components import searchable_texts
 from barometer.web.context import AppContext
 
 
@@ -38,15 +38,15 @@ def indicator_card(app_ctx: AppContext, ind: Indicator, lang: str) -> html.Artic
         ]),
     ], className="availability table table-sm")
     categories = codebook.categories_of(ind)
-    return html.Article([
-        html.H2(ind.label(lang), className="h5"),
-        html.P(ind.question.get(lang), className="mb-1"),
+    return html.Details([
+        html.Summary([html.Span(ind.label(lang), className="entry-label"), " ",
+                      html.Span(ind.question.get(lang), className="entry-question")]),
         html.P([html.Code(ind.id), " · ", type_names(lang)[ind.type], " · ",
                 next((t.label.get(lang) for t in codebook.topics if t.id == ind.topic), ind.topic)],
                className="text-muted small"),
         html.Ul([html.Li(c.label.get(lang) + (" " + _("(missing)") if c.missing else ""))
                  for c in categories], className="categories small") if categories else None,
-        grid,
+        html.Div(grid, className="table-responsive"),
         dcc.Link(_("Explore this question") + " →", href=f"/?indicator={ind.id}&lang={lang}"),
     ], className="codebook-entry", id=f"ind-{ind.id}")
 
@@ -63,38 +63,72 @@ def _cell_text(smap, derived: bool) -> str:
     return smap.variable or ", ".join((smap.variables or {}).values())
 
 
-def matching_indicators(codebook: Codebook, query: str) -> list[Indicator]:
-    """Indicators whose question, short label, id or answer labels, in any language, contain
-    every word of `query` (ignoring case, diacritics and script)."""
-    return [ind for ind in codebook.indicators
-            if matches(query, searchable_texts(codebook, ind, with_categories=True))]
+def matching_indicators(codebook: Codebook, query: str, topic: str = "") -> list[Indicator]:
+    """Indicators of `topic` (all when empty) holding every word of `query` (any language, any
+    order, as a prefix; question, label, topic and answers), best matches first; without a
+    query, in codebook order."""
+    members = [i for i in codebook.indicators if not topic or i.topic == topic]
+    if not (query or "").strip():
+        return members
+    wanted = {i.id for i in members}
+    hits = codebook_index(codebook).search(query, partial=False)
+    return [codebook.indicator(h.key) for h in hits if h.key in wanted]
 
 
-def filtered_cards(app_ctx: AppContext, query: str, lang: str) -> list:
+def filtered_cards(app_ctx: AppContext, query: str, lang: str, topic: str = "") -> list:
+    """The matching entries under their topics' headings (a flat ranked list when searching)."""
     _ = gettext_for(lang)
-    found = matching_indicators(app_ctx.codebook, query or "")
+    codebook = app_ctx.codebook
+    found = matching_indicators(codebook, query or "", topic or "")
     header = html.P(_("{n} of {total} indicators").format(n=len(found),
-                    total=len(app_ctx.codebook.indicators)), className="text-muted", role="status")
-    return [header] + [indicator_card(app_ctx, ind, lang) for ind in found]
+                    total=len(codebook.indicators)), className="text-muted", role="status")
+    if (query or "").strip():
+        return [header] + [indicator_card(app_ctx, ind, lang) for ind in found]
+    out = [header]
+    for t in codebook.topics:
+        members = [ind for ind in found if ind.topic == t.id]
+        if members:
+            out.append(html.H2(t.label.get(lang), className="h5 topic-heading", id=f"topic-{t.id}"))
+            out += [indicator_card(app_ctx, ind, lang) for ind in members]
+    return out
 
 
 def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
     _ = gettext_for(params.lang)
+    codebook, lang = app_ctx.codebook, params.lang
+    contents = html.Nav([
+        html.H2(_("Topics"), className="h6"),
+        html.Ul([html.Li(html.A(t.label.get(lang), href=f"#topic-{t.id}"))
+                 for t in codebook.topics], className="topic-list"),
+    ], className="codebook-contents", **{"aria-label": _("Topics")})
     return html.Div([
         html.H1(_("Codebook"), className="h3"),
-        dbc.Label(_("Search questions, answers and ids, in any language"), html_for=ids.CODEBOOK_SEARCH),
-        dbc.Input(id=ids.CODEBOOK_SEARCH, type="search", debounce=0.3, className="mb-3",
-                  placeholder=_("e.g. police, korupcija, siguri")),
-        html.Div(filtered_cards(app_ctx, "", params.lang), id=ids.CODEBOOK_LIST),
-    ])
+        dbc.Row([
+            dbc.Col([
+                dbc.Label(_("Search questions, answers and ids, in any language"),
+                          html_for=ids.CODEBOOK_SEARCH),
+                dbc.Input(id=ids.CODEBOOK_SEARCH, type="search", debounce=0.3, className="mb-2",
+                          placeholder=_("e.g. police, korupcija, siguri")),
+            ], md=8),
+            dbc.Col([
+                dbc.Label(_("Topic"), html_for=ids.CODEBOOK_TOPIC),
+                dbc.Select(id=ids.CODEBOOK_TOPIC, value="all", className="mb-2", options=[
+                    {"label": _("All topics"), "value": "all"},
+                    *[{"label": t.label.get(lang), "value": t.id} for t in codebook.topics]]),
+            ], md=4),
+        ]),
+        contents,
+        html.Div(filtered_cards(app_ctx, "", lang), id=ids.CODEBOOK_LIST),
+    ], className="codebook-page")
 
 
 def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(ids.CODEBOOK_LIST, "children"),
         Input(ids.CODEBOOK_SEARCH, "value"),
+        Input(ids.CODEBOOK_TOPIC, "value"),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
-    def search_codebook(query, lang):
-        return filtered_cards(app_ctx, query or "", lang)
+    def search_codebook(query, topic, lang):
+        return filtered_cards(app_ctx, query or "", lang, "" if topic == "all" else topic or "")

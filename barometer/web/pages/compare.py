@@ -13,6 +13,7 @@ from barometer.web.components import (
     dropdown,
     indicator_options,
     labelled,
+    register_question_search,
 )
 from barometer.web.context import AppContext
 from barometer.web.pages.explore import request_base_url
@@ -97,4 +98,5 @@ def register(app, app_ctx: AppContext) -> None:
                           page_path="/compare").outputs(),
         )
 
+    register_question_search(app, app_ctx.codebook, ids.COMPARE_INDICATOR)
     register_panel(app, ids.COMPARE, ids.COMPARE_URL)

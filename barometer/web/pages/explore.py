@@ -23,6 +23,7 @@ from barometer.web.components import (
     dropdown,
     indicator_options,
     labelled,
+    register_question_search,
 )
 from barometer.web.context import AppContext
 from barometer.web.panel import (
@@ -276,6 +277,7 @@ def register(app, app_ctx: AppContext) -> None:
             year_values_=(year_one, comparing, year_list), filter_indicators=filter_indicators,
             filter_values=filter_values, lang=lang, base_url=request_base_url()).outputs()
 
+    register_question_search(app, app_ctx.codebook, ids.INDICATOR)
     register_panel(app, ids.EXPLORE, ids.EXPLORE_URL)
 
     @app.callback(

@@ -13,6 +13,7 @@ from barometer.web.components import (
     dropdown,
     indicator_options,
     labelled,
+    register_question_search,
 )
 from barometer.web.context import AppContext
 from barometer.web.pages.explore import request_base_url
@@ -78,4 +79,5 @@ def register(app, app_ctx: AppContext) -> None:
                           page_path="/trends").outputs(),
         )
 
+    register_question_search(app, app_ctx.codebook, ids.TRENDS_INDICATOR)
     register_panel(app, ids.TRENDS, ids.TRENDS_URL)
