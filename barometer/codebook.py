@@ -28,6 +28,12 @@ CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
 
 IndicatorType = Literal["single", "ordinal", "multiple", "numeric"]
 MissingKind = Literal["dk", "refused"]
+LonelyPsu = Literal["adjust", "average", "remove", "certainty", "fail"]
+ReplicateMethod = Literal["brr", "jk1", "jkn", "bootstrap", "sdr"]
+RESERVED_IDS: tuple[str, ...] = ("country", "year", "weight", "source", "strata", "psu", "fpc", "repw")
+"""Indicator ids that would clash with the harmonised table's own columns (`barometer.dataset`)."""
+LONELY_PSU_RULES: tuple[str, ...] = ("adjust", "average", "remove", "certainty", "fail")
+REPLICATE_METHODS: tuple[str, ...] = ("brr", "jk1", "jkn", "bootstrap", "sdr")
 
 
 class _Frozen(BaseModel):
@@ -155,8 +161,84 @@ class Indicator(_Frozen):
         return (self.short or self.question).get(lang)
 
 
+_TAYLOR_KEYS = ("psu", "strata", "fpc")
+_REPLICATE_KEYS = ("repweights", "method", "scale", "rscales", "mse", "rho")
+
+
+class SampleDesign(_Frozen):
+    """How a sample was drawn, for design-based standard errors (R's `svydesign`/`svrepdesign`,
+    Stata's `svyset`).
+
+    `type: taylor` (the default): `psu` (first-stage clusters; none = each respondent is its own),
+    `strata`, `fpc` (per respondent: the stratum's population count of PSUs, or the sampling
+    fraction when every value is at most 1), `nest` (PSU codes are read within their stratum, as
+    `svydesign(nest=TRUE)`; false = codes must be unique across strata), `lonely_psu` (a stratum
+    with one PSU: `adjust` centres it at the grand mean, R's conservative choice; `average`,
+    `remove`, `certainty`, `fail` as R's `survey.lonely.psu`).
+
+    `type: replicate`: `repweights` (a regular expression the whole variable name matches, file
+    order, or a list of names; replicate weights include the sampling weight, as R's
+    `combined.weights=TRUE`), `method`, `scale`, `rscales`, `mse` and Fay's `rho` (brr only) as
+    `svrepdesign`: variance = scale · Σ_r rscales_r (θ_r − θ̄)², θ̄ the replicates' mean (`mse:
+    true`: the full-sample estimate)."""
+
+    type: Literal["taylor", "replicate"] = "taylor"
+    psu: str | None = None
+    strata: str | None = None
+    fpc: str | None = None
+    nest: bool = True
+    lonely_psu: LonelyPsu = "adjust"
+    repweights: str | tuple[str, ...] | None = None
+    method: ReplicateMethod | None = None
+    scale: float | None = Field(default=None, gt=0)
+    rscales: float | tuple[float, ...] | None = None
+    mse: bool = False
+    rho: float | None = Field(default=None, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _keys_of_its_type(self) -> SampleDesign:
+        defaults = {name: field.default for name, field in type(self).model_fields.items()}
+        given = [k for k in (*_TAYLOR_KEYS, *_REPLICATE_KEYS, "nest", "lonely_psu")
+                 if getattr(self, k) != defaults[k]]
+        if self.type == "taylor":
+            wrong = [k for k in _REPLICATE_KEYS if k in given]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)}: only a replicate design (type: replicate) "
+                                 f"takes {'this key' if len(wrong) == 1 else 'these keys'}")
+            return self
+        wrong = [k for k in (*_TAYLOR_KEYS, "nest", "lonely_psu") if k in given]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: only a strata/PSU design (type: taylor) takes "
+                             f"{'this key' if len(wrong) == 1 else 'these keys'}, not type: replicate")
+        if not self.repweights:
+            raise ValueError("a replicate design needs repweights (a pattern or a list of variables)")
+        if self.method is None:
+            raise ValueError(f"a replicate design needs a method, one of {list(REPLICATE_METHODS)}")
+        if self.method in ("brr", "sdr") and self.scale is not None:
+            raise ValueError(f"method {self.method} fixes the scale (brr: 1/R, sdr: 4/R); remove scale")
+        if self.method == "sdr" and self.rscales is not None:
+            raise ValueError("method sdr fixes rscales to 1; remove rscales")
+        if self.method == "jkn" and self.rscales is None:
+            raise ValueError("method jkn needs rscales ((n_h - 1)/n_h of each replicate's stratum)")
+        if self.rho is not None and self.method != "brr":
+            raise ValueError("rho (Fay's method) applies to method brr only")
+        rscales = self.rscales if isinstance(self.rscales, tuple) else (self.rscales or 0.0,)
+        if any(r < 0 for r in rscales):
+            raise ValueError("rscales must not be negative")
+        return self
+
+    def variables(self) -> list[tuple[str, str]]:
+        """(variable, role) of the named design variables (a repweights pattern is not a name)."""
+        if self.type == "replicate":
+            return [(v, "replicate weight") for v in self.repweights] if isinstance(self.repweights, tuple) else []
+        return [(v, role) for v, role in ((self.strata, "strata"), (self.psu, "psu"), (self.fpc, "fpc")) if v]
+
+
 class Source(_Frozen):
-    """One delivery file: a country's survey in one year."""
+    """One delivery file: a country's survey in one year (or several, with `country_variable` /
+    `year_variable`). Its sample design is `design`, with `design_by_country` overriding it for
+    some countries of a multi-country file; the flat `strata` and `psu` are a shorthand for
+    `design: {strata: …, psu: …}`."""
 
     id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
     country: str
@@ -166,9 +248,36 @@ class Source(_Frozen):
     respondent_id: str | None = None
     strata: str | None = None
     psu: str | None = None
+    design: SampleDesign | None = None
+    design_by_country: dict[str, SampleDesign] = Field(default_factory=dict)
     country_variable: str | None = None
     year_variable: str | None = None
     encoding: str | None = None
+
+    @model_validator(mode="after")
+    def _one_design_declaration(self) -> Source:
+        if self.design is not None and (self.strata or self.psu):
+            raise ValueError("strata/psu are a shorthand for design: {strata, psu}; give them in "
+                             "design or as the shorthand, not both")
+        return self
+
+    @property
+    def sample_design(self) -> SampleDesign | None:
+        """The source's design (the shorthand made explicit); None = weights only."""
+        if self.design is not None:
+            return self.design
+        if self.strata or self.psu:
+            return SampleDesign(strata=self.strata, psu=self.psu)
+        return None
+
+    def design_for(self, country: str) -> SampleDesign | None:
+        """The design of the source's respondents in `country`."""
+        return self.design_by_country.get(country, self.sample_design)
+
+    def designs(self) -> list[SampleDesign]:
+        """Every design the source declares (the source's and the per-country ones)."""
+        own = self.sample_design
+        return ([own] if own is not None else []) + list(self.design_by_country.values())
 
 
 class Country(_Frozen):
@@ -228,6 +337,13 @@ class Codebook(_Frozen):
                     f"sources.{source.id}.country: {source.country!r} is not one of the countries "
                     f"{sorted(self.countries)}"
                 )
+            for code in source.design_by_country:
+                if code not in self.countries:
+                    problems.append(f"sources.{source.id}.design_by_country.{code}: not one of the "
+                                    f"countries {sorted(self.countries)}")
+                elif code != source.country and not source.country_variable:
+                    problems.append(f"sources.{source.id}.design_by_country.{code}: the source has "
+                                    f"no country_variable, so all its respondents are in {source.country}")
         pairs = [(s.country, s.year) for s in self.sources]
         for pair in {p for p in pairs if pairs.count(p) > 1}:
             problems.append(f"sources: country {pair[0]} year {pair[1]} has more than one source")
@@ -237,6 +353,9 @@ class Codebook(_Frozen):
             where = f"indicators.{ind.id}"
             if ind.id in indicator_ids:
                 problems.append(f"{where}: indicator id is used twice")
+            if ind.id in RESERVED_IDS:
+                problems.append(f"{where}: {ind.id!r} names a column of the harmonised table; "
+                                f"choose another id")
             indicator_ids.add(ind.id)
             if ind.topic not in topic_ids:
                 problems.append(f"{where}.topic: {ind.topic!r} is not one of {sorted(topic_ids)}")

@@ -4,8 +4,15 @@ This is the contract between `barometer.ingest` (which builds it) and `barometer
 reads it). Columns of `frame`:
 
 - `country` (Categorical of country codes, codebook order), `year` (int16), `weight` (float64,
-  positive; 1.0 where a source has no weight), `source` (Categorical of source ids), `strata` and
-  `psu` (string codes prefixed with the source id, or missing when the source names none);
+  positive; 1.0 where a source has no weight), `source` (Categorical of source ids);
+- the sample design of each respondent's source and country (`Source.design_for`): `strata` and
+  `psu` (string codes "source id:code", missing where the design names none: then the
+  respondents of a source, country and year form one stratum, and each respondent is their own
+  PSU; strata are read within source, country and year, PSUs within their stratum), `fpc`
+  (float64: the stratum's population count of PSUs, N_h ≥ the PSUs sampled; NaN = no finite
+  population correction), and replicate weights `repw__1` … `repw__R` (float64, including the
+  sampling weight; NaN for respondents whose design has fewer or none; only present when some
+  source has them);
 - one column per single/ordinal indicator, named by its id: a Categorical whose categories are the
   indicator's category codes in codebook order (don't know / refused included); missing = not
   asked or no answer;
@@ -33,7 +40,13 @@ from barometer.geo import Boundaries
 
 T = TypeVar("T")
 MR_SEPARATOR = "__"
-BASE_COLUMNS = ("country", "year", "weight", "source", "strata", "psu")
+BASE_COLUMNS = ("country", "year", "weight", "source", "strata", "psu", "fpc")
+REPLICATE_PREFIX = "repw__"
+
+
+def replicate_column(index: int) -> str:
+    """The frame column of replicate weight `index` (0-based): repw__1, repw__2, …"""
+    return f"{REPLICATE_PREFIX}{index + 1}"
 
 
 def option_column(indicator_id: str, option: str) -> str:

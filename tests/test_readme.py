@@ -119,13 +119,28 @@ MCP_SESSION = [  # what an assistant sends first: the handshake, then the list o
 
 
 def run_mcp_stdio(command: str, workdir: Path, env: dict[str, str]) -> None:
-    """`barometer mcp` serves until stdin closes: send it the opening of a session, close stdin,
-    and read its answers (the handshake and the tools)."""
-    lines = "".join(json.dumps(message) + "\n" for message in MCP_SESSION)
-    done = subprocess.run(["bash", "-c", command], cwd=workdir, env=env, input=lines,
-                          capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-    answers = {a["id"]: a for a in map(json.loads, done.stdout.splitlines())}
+    """`barometer mcp` serves until stdin closes: send it the opening of a session, read its
+    answers (the handshake and the tools) as they come, then close stdin."""
+    proc = subprocess.Popen(["bash", "-c", command], cwd=workdir, env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    answers: dict = {}
+    try:
+        for message in MCP_SESSION:
+            proc.stdin.write(json.dumps(message) + "\n")
+            proc.stdin.flush()
+            if "id" not in message:
+                continue
+            while message["id"] not in answers:  # the answer before the next question
+                line = proc.stdout.readline()
+                assert line, f"{command} stopped:\n{proc.stderr.read()[-2000:]}"
+                answer = json.loads(line)
+                answers[answer.get("id")] = answer
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
     assert answers[1]["result"]["serverInfo"]["name"] == "barometer"
     tools = {tool["name"] for tool in answers[2]["result"]["tools"]}
     assert {"search_indicators", "crosstab", "trend", "compare"} <= tools

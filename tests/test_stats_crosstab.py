@@ -62,11 +62,16 @@ def test_hand_worked_weighted_percentages():
     assert t.loc[("female", "some"), "n"] == 2
     assert t.loc[("female", "some"), "weighted"] == pytest.approx(2.5)
     assert t.loc[("male", "full"), "base_n"] == 2
-    # Kish: (Σw)²/Σw² = 3.5² / (1 + 4 + 0.25)
-    eff = 3.5**2 / 5.25
-    assert t.loc[("female", "full"), "eff_base"] == pytest.approx(eff)
+    # the linearisation of the weights (R: svydesign(ids=~1, weights=~w) over the six): the
+    # women's u = w(y - p)/3.5 for "full" with p = 2/7: 1·(5/7), 2·(-2/7), 0.5·(-2/7) over 3.5,
+    # var = 6/5 Σu² (six PSUs, one stratum; the men's u are 0)
     p = 1 / 3.5
-    assert t.loc[("female", "full"), "se"] == pytest.approx(100 * np.sqrt(p * (1 - p) / eff))
+    u = np.array([1 * (1 - p), 2 * (0 - p), 0.5 * (0 - p)]) / 3.5
+    var = 6 / 5 * (u**2).sum()
+    assert t.loc[("female", "full"), "se"] == pytest.approx(100 * np.sqrt(var))
+    assert t.loc[("female", "full"), "eff_base"] == pytest.approx(p * (1 - p) / var)
+    # Kish's design effect of the women's weights: n Σw² / (Σw)² = 3 · 5.25 / 3.5²
+    assert t.loc[("female", "full"), "deff"] == pytest.approx(3 * 5.25 / 3.5**2)
 
 
 def test_include_missing_adds_dk_to_base():

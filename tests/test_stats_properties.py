@@ -1,5 +1,6 @@
 """Properties that hold for any data (hypothesis): weighted counts add up to the base, column
-percentages to 100, row order does not matter, unweighted = weights of 1, a filter = subsetting."""
+percentages to 100, row order does not matter, a weighted query of files without weights = an
+unweighted one, a filter = subsetting for the estimates and a domain for the variance."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from barometer.dataset import Dataset
 from barometer.stats import Query, crosstab
 
 CODEBOOK = make_codebook(min_base=0, small_base=1)
-NUMBERS = ["n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted", "eff_base"]
+NUMBERS = ["n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted", "eff_base", "deff"]
 
 
 @st.composite
@@ -81,22 +82,43 @@ def test_row_order_does_not_matter(frame, rnd):
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
 
 
+NO_WEIGHTS = CODEBOOK.model_copy(
+    update={"sources": tuple(src.model_copy(update={"weight": None}) for src in CODEBOOK.sources)})
+POINTS = ["n", "weighted", "percent", "base_n", "base_weighted"]
+
+
 @SETTINGS
 @given(frames())
-def test_unweighted_equals_weights_of_one(frame):
-    ones = frame.assign(weight=1.0)
-    a = numbers(crosstab(dataset(frame), Query("trust_police", by="gender", weighted=False)))
-    b = numbers(crosstab(dataset(ones), Query("trust_police", by="gender")))
-    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+def test_weighted_query_of_files_without_weights_is_unweighted(frame):
+    ones = Dataset(NO_WEIGHTS, frame.assign(weight=1.0).reset_index(drop=True))
+    a = crosstab(dataset(frame), Query("trust_police", by="gender", weighted=False))
+    b = crosstab(ones, Query("trust_police", by="gender"))
+    pd.testing.assert_frame_equal(numbers(a), numbers(b), check_exact=False, rtol=1e-9)
+    assert not b.query.weighted and b.variance == "srs" and b.design is None
+    assert list(b.tests["method"]) == list(a.tests["method"])
+
+
+def _group_factor(frame: pd.DataFrame) -> pd.Series:
+    """N/(N - 1) per (country, year) of the rows (1 for a single row: a lonely PSU, adjusted)."""
+    n = frame.groupby(["country", "year"], observed=True).size()
+    return (n / (n - 1)).where(n > 1, 1.0)
 
 
 @SETTINGS
 @given(frames())
 def test_filter_equals_subsetting_first(frame):
+    """The estimates of a filtered table are those of the subset; its variance is that of a
+    domain: the same linearised values over all N of the group's respondents (N/(N-1))."""
     filtered = crosstab(dataset(frame), Query("trust_police", filters=(("gender", ("female",)),)))
     subset = frame[frame["gender"] == "female"]
     if len(subset) == 0:
         assert len(filtered.table) == 0
         return
     direct = crosstab(dataset(subset), Query("trust_police"))
-    pd.testing.assert_frame_equal(numbers(filtered), numbers(direct), check_exact=False, rtol=1e-9)
+    a, b = numbers(filtered), numbers(direct)
+    pd.testing.assert_frame_equal(a[POINTS], b[POINTS], check_exact=False, rtol=1e-9)
+    ratio = (_group_factor(frame) / _group_factor(subset)).rename("ratio").reset_index()
+    ratio["country"] = ratio["country"].astype(object)
+    ratio["year"] = ratio["year"].astype(np.int64)
+    merged = a.merge(ratio, on=["country", "year"], how="left")
+    np.testing.assert_allclose(merged["se"] ** 2, b["se"] ** 2 * merged["ratio"], rtol=1e-9, atol=1e-12)

@@ -1,22 +1,27 @@
-"""Chi-square tests and column letters against independent computations: scipy's Pearson test,
-a Rao-Scott computation from samplics' Taylor covariance and a patsy design (as samplics
-builds it), and statsmodels' two-proportion z-test with Holm's correction."""
+"""Tests of independence and column letters against independent computations: scipy's Pearson
+test, a Rao-Scott computation from samplics' Taylor covariance and a patsy design (as samplics
+builds it; F reference from scipy), statsmodels' two-proportion z-test with Holm's correction, and
+the design-based t-test from the standard errors with scipy's t. R's svychisq itself: see
+tests/test_stats_r.py."""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
 import pytest
 from patsy import dmatrix
 from scipy.stats import chi2, chi2_contingency
+from scipy.stats import f as f_dist
+from scipy.stats import t as t_dist
 from stats_support import make_dataset
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 from barometer.stats import Query, crosstab
-from barometer.stats.significance import column_letters, holm_significant, rao_scott_chi2
+from barometer.stats.significance import column_letters, holm_significant, rao_scott
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -82,50 +87,46 @@ def test_unweighted_pearson_matches_scipy(kish_data):
         assert test.p_value == pytest.approx(p)
 
 
-def test_rao_scott_weights_only_matches_samplics_covariance(kish_data):
-    result = crosstab(kish_data, Query("trust_police", by="gender", countries=("AL",), years=(2025,)))
-    test = result.tests.iloc[0]
-    assert test.method == "Rao-Scott chi-square"
-    rows, in_table = table_rows(kish_data, "AL", 2025)
-    sub = rows[in_table]
-    cells = list(zip(sub["gender"].astype(str), sub["trust_police"].astype(str), strict=True))
-    labels = np.array([f"{g}|{a}" for g, a in cells])
+def samplics_table_covariance(rows, in_table, design):
+    """samplics' Taylor covariance of the table's cell proportions, every respondent of the
+    country-year in the sample and the table's respondents as the domain."""
+    labels = np.where(in_table, rows["gender"].astype(str) + "|" + rows["trust_police"].astype(str), "out")
     est = TaylorEstimator(param=PopParam.mean)
-    est.estimate(y=labels, samp_weight=sub["weight"].to_numpy(), as_factor=True)
-    cov = {tuple(a.split("|")): {tuple(b.split("|")): v for b, v in row.items()} for a, row in est.covariance.items()}
-    stat, df, p = reference_rao_scott(cells, sub["weight"].to_numpy(), len(sub), cov)
-    assert test.statistic == pytest.approx(stat, rel=1e-8)
-    assert test.df == pytest.approx(df, rel=1e-8)
-    assert test.p_value == pytest.approx(p, rel=1e-6)
-
-
-def test_rao_scott_with_strata_and_psus_matches_samplics_covariance(design_data):
-    result = crosstab(design_data, Query("trust_police", by="gender", countries=("RS",), years=(2024,)))
-    test = result.tests.iloc[0]
-    rows, in_table = table_rows(design_data, "RS", 2024)
-    labels = np.where(
-        in_table, rows["gender"].astype(str) + "|" + rows["trust_police"].astype(str), "out"
-    )
-    est = TaylorEstimator(param=PopParam.mean)
-    est.estimate(
-        y=labels,
-        samp_weight=rows["weight"].to_numpy(),
-        stratum=rows["strata"].astype(str).to_numpy(),
-        psu=rows["psu"].astype(str).to_numpy(),
-        domain=np.where(in_table, "in", "out"),
-        as_factor=True,
-    )
-    cov = {
+    extra = ({"stratum": rows["strata"].astype(str).to_numpy(), "psu": rows["psu"].astype(str).to_numpy()}
+             if design else {})
+    est.estimate(y=labels, samp_weight=rows["weight"].to_numpy(), domain=np.where(in_table, "in", "out"),
+                 as_factor=True, **extra)
+    return {
         tuple(a.split("|")): {tuple(b.split("|")): v for b, v in row.items() if b != "out"}
         for a, row in est.covariance["in"].items()
         if a != "out"
     }
+
+
+@pytest.mark.parametrize("design", [False, True], ids=["weights only", "strata and PSUs"])
+def test_rao_scott_matches_samplics_covariance(kish_data, design_data, design):
+    data = design_data if design else kish_data
+    country, year = ("RS", 2024) if design else ("AL", 2025)
+    query = Query("trust_police", by="gender", countries=(country,), years=(year,))
+    rows, in_table = table_rows(data, country, year)
+    cov = samplics_table_covariance(rows, in_table, design)
     sub = rows[in_table]
     cells = list(zip(sub["gender"].astype(str), sub["trust_police"].astype(str), strict=True))
     stat, df, p = reference_rao_scott(cells, sub["weight"].to_numpy(), len(sub), cov)
-    assert test.statistic == pytest.approx(stat, rel=1e-8)
+    chisq = crosstab(data, replace(query, rao_scott="chisq")).tests.iloc[0]
+    assert chisq.method == "Rao-Scott chi-square"
+    assert chisq.statistic == pytest.approx(stat, rel=1e-8)
+    assert chisq.df == pytest.approx(df, rel=1e-8)
+    assert np.isnan(chisq.ddf)
+    assert chisq.p_value == pytest.approx(p, rel=1e-6)
+    # the default F reference: F = X²_RS / ndf on ndf and ndf·ν, ν = PSUs - strata of the table
+    nu = (sub["psu"].nunique() - sub["strata"].nunique()) if design else len(sub) - 1
+    test = crosstab(data, query).tests.iloc[0]
+    assert test.method == "Rao-Scott F"
+    assert test.statistic == pytest.approx(stat / df, rel=1e-8)
     assert test.df == pytest.approx(df, rel=1e-8)
-    assert test.p_value == pytest.approx(p, rel=1e-6)
+    assert test.ddf == pytest.approx(df * nu, rel=1e-8)
+    assert test.p_value == pytest.approx(f_dist.sf(stat / df, df, df * nu), rel=1e-6)
 
 
 def test_rao_scott_under_simple_random_sampling_is_scaled_pearson():
@@ -133,11 +134,14 @@ def test_rao_scott_under_simple_random_sampling_is_scaled_pearson():
     n = counts.sum()
     p = (counts / n).ravel()
     cov = (np.diag(p) - np.outer(p, p)) / (n - 1)  # the weights-only linearisation with w = 1
-    stat, df, pval = rao_scott_chi2(counts, cov, n)
-    pearson = chi2_contingency(counts, correction=False)
-    assert stat == pytest.approx(pearson.statistic * (n - 1) / n)
-    assert df == pytest.approx(2.0)
-    assert pval == pytest.approx(chi2.sf(pearson.statistic * (n - 1) / n, 2))
+    pearson = chi2_contingency(counts, correction=False).statistic * (n - 1) / n
+    stat, df, ddf, pval = rao_scott(counts, cov, n - 1, "chisq")
+    assert stat == pytest.approx(pearson)
+    assert df == pytest.approx(2.0) and np.isnan(ddf)
+    assert pval == pytest.approx(chi2.sf(pearson, 2))
+    f, ndf, ddf, pval = rao_scott(counts, cov, n - 1)
+    assert (f, ndf, ddf) == pytest.approx((pearson / 2, 2.0, 2 * (n - 1)))
+    assert pval == pytest.approx(f_dist.sf(pearson / 2, 2, 2 * (n - 1)))
 
 
 def test_holm_matches_statsmodels():
@@ -152,8 +156,21 @@ def test_holm_matches_statsmodels():
         assert (got == expected).all()
 
 
-def test_column_letters_match_statsmodels_ztest_with_holm(kish_data):
-    result = crosstab(kish_data, Query("trust_police", by="age", countries=("XK",), years=(2024,)))
+def expected_letters(groups, letters, pvalue):
+    """The letters of one answer row from the pair p-values (Holm within the row)."""
+    pairs = list(combinations(groups, 2))
+    zs, pvals = zip(*(pvalue(a, b) for a, b in pairs), strict=True)
+    reject = multipletests(pvals, alpha=0.05, method="holm")[0]
+    expected = {g: "" for g in groups}
+    for (a, b), z, rej in zip(pairs, zs, reject, strict=True):
+        if rej:
+            winner, loser = (a, b) if z > 0 else (b, a)
+            expected[winner] += letters[loser]
+    return {g: "".join(sorted(v)) for g, v in expected.items()}
+
+
+def test_unweighted_column_letters_match_statsmodels_ztest_with_holm(kish_data):
+    result = crosstab(kish_data, Query("trust_police", by="age", countries=("XK",), years=(2024,), weighted=False))
     table = result.table
     groups = list(result.by_letters)
     assert groups == ["18-29", "30-44", "45-64", "65+"]
@@ -162,27 +179,40 @@ def test_column_letters_match_statsmodels_ztest_with_holm(kish_data):
     found = 0
     for category in table["category"].unique():
         rows = table[table["category"] == category].set_index("by")
-        pairs = list(combinations(groups, 2))
-        pvals, zs = [], []
-        for a, b in pairs:
-            n_a, n_b = rows.loc[a, "eff_base"], rows.loc[b, "eff_base"]
-            p_a, p_b = rows.loc[a, "weighted"] / rows.loc[a, "base_weighted"], rows.loc[b, "weighted"] / rows.loc[b, "base_weighted"]
-            z, pv = proportions_ztest([p_a * n_a, p_b * n_b], [n_a, n_b])
-            pvals.append(pv)
-            zs.append(z)
-        reject = multipletests(pvals, alpha=0.05, method="holm")[0]
-        expected = {g: "" for g in groups}
-        for (a, b), z, rej in zip(pairs, zs, reject, strict=True):
-            if rej:
-                winner, loser = (a, b) if z > 0 else (b, a)
-                expected[winner] += letters[loser]
-        expected = {g: "".join(sorted(v)) for g, v in expected.items()}
+
+        def pvalue(a, b, rows=rows):
+            counts = [rows.loc[a, "n"], rows.loc[b, "n"]]
+            return proportions_ztest(counts, [rows.loc[a, "base_n"], rows.loc[b, "base_n"]])
+
+        expected = expected_letters(groups, letters, pvalue)
         assert {g: rows.loc[g, "sig"] for g in groups} == expected
         found += sum(len(v) for v in expected.values())
     assert found > 0  # the synthetic data has age differences to find
 
 
+def test_weighted_column_letters_are_design_t_tests_with_holm(kish_data):
+    result = crosstab(kish_data, Query("trust_police", by="age", countries=("XK",), years=(2024,)))
+    table = result.table
+    groups = list(result.by_letters)
+    letters = dict(zip(groups, column_letters(4), strict=True))
+    rows_all, _ = table_rows(kish_data, "XK", 2024, by="age")
+    in_table = rows_all["trust_police"].isin(ANSWERS) & rows_all["age"].notna()
+    df = int(in_table.sum()) - 1  # each respondent a PSU, one stratum: the table's df
+    found = 0
+    for category in table["category"].unique():
+        rows = table[table["category"] == category].set_index("by")
+
+        def pvalue(a, b, rows=rows):
+            z = (rows.loc[a, "percent"] - rows.loc[b, "percent"]) / np.hypot(rows.loc[a, "se"], rows.loc[b, "se"])
+            return z, 2 * t_dist.sf(abs(z), df)
+
+        expected = expected_letters(groups, letters, pvalue)
+        assert {g: rows.loc[g, "sig"] for g in groups} == expected
+        found += sum(len(v) for v in expected.values())
+    assert found > 0
+
+
 def test_tests_table_columns(kish_data):
     result = crosstab(kish_data, Query("trust_police", by="gender"))
-    assert list(result.tests.columns) == ["country", "year", "statistic", "df", "p_value", "method"]
+    assert list(result.tests.columns) == ["country", "year", "statistic", "df", "ddf", "p_value", "method"]
     assert len(result.tests) == 6

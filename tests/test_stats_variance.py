@@ -61,20 +61,36 @@ def test_unweighted_percent_ci_is_wilson_on_counts(kish_data):
         assert row["se"] == pytest.approx(100 * np.sqrt(p * (1 - p) / nobs))
 
 
-def test_weighted_percent_kish_and_wilson(kish_data):
+def korn_graubard_wilson(p, se, n, df):
+    """statsmodels' Wilson interval on n_eff (t_{n-1}/t_df)², n_eff = p(1-p)/se² (scipy's t)."""
+    n_eff = p * (1 - p) / se**2
+    n_star = n_eff * (sps.t.ppf(0.975, n - 1) / sps.t.ppf(0.975, df)) ** 2
+    return proportion_confint(p * n_star, n_star, alpha=0.05, method="wilson")
+
+
+def test_weighted_percent_without_design_linearises_the_weights(kish_data):
+    """A weighted file without a declared design: each respondent a PSU of one stratum
+    (samplics over every respondent of the country-year, the question's base as the domain)."""
     table = frequencies(kish_data, Query("trust_police", countries=("RS",), years=(2024,))).table
     rows = group_rows(kish_data, "RS", 2024)
-    base = rows[rows["trust_police"].isin(["full", "some", "little", "none"])]
-    w = base["weight"].to_numpy()
-    n_eff = w.sum() ** 2 / (w**2).sum()
-    for _, row in table.iterrows():
-        members = {"trust": ["full", "some"], "distrust": ["little", "none"]}.get(row["category"], [row["category"]])
-        p = w[base["trust_police"].isin(members).to_numpy()].sum() / w.sum()
-        assert row["percent"] == pytest.approx(100 * p)
-        assert row["eff_base"] == pytest.approx(n_eff)
-        assert row["se"] == pytest.approx(100 * np.sqrt(p * (1 - p) / n_eff))
-        low, high = proportion_confint(p * n_eff, n_eff, method="wilson")
+    answered = rows["trust_police"].isin(["full", "some", "little", "none"]).to_numpy()
+    est = TaylorEstimator(param=PopParam.mean)
+    est.estimate(y=rows["trust_police"].astype(str).to_numpy(), samp_weight=rows["weight"].to_numpy(),
+                 domain=np.where(answered, "in", "out"), as_factor=True)
+    w = rows["weight"].to_numpy()[answered]
+    deff = len(w) * (w**2).sum() / w.sum() ** 2
+    checked = 0
+    for _, row in table[~table["is_net"]].iterrows():
+        ref_p, ref_se = est.point_est["in"][row["category"]], est.stderror["in"][row["category"]]
+        assert row["percent"] == pytest.approx(100 * ref_p)
+        assert row["se"] == pytest.approx(100 * ref_se, rel=1e-9)
+        assert row["eff_base"] == pytest.approx(ref_p * (1 - ref_p) / ref_se**2, rel=1e-9)
+        assert row["deff"] == pytest.approx(deff)
+        # one stratum, each respondent a PSU: df = respondents in the base - 1, so n* = n_eff
+        low, high = korn_graubard_wilson(ref_p, ref_se, answered.sum(), answered.sum() - 1)
         assert (row["ci_low"], row["ci_high"]) == pytest.approx((100 * low, 100 * high))
+        checked += 1
+    assert checked == 4
 
 
 def test_numeric_mean_unweighted_matches_scipy(kish_data):
@@ -92,14 +108,17 @@ def test_numeric_mean_unweighted_matches_scipy(kish_data):
 def test_numeric_weighted_mean_and_median(kish_data):
     table = crosstab(kish_data, Query("age", by="gender", countries=("AL",), years=(2024,))).table
     rows = group_rows(kish_data, "AL", 2024)
+    gender = rows["gender"].astype(str).to_numpy()
+    domain = np.where(rows["age"].notna().to_numpy() & (gender != "nan"), gender, "out")
+    est = TaylorEstimator(param=PopParam.mean)
+    est.estimate(y=rows["age"].fillna(1.0).to_numpy(), samp_weight=rows["weight"].to_numpy(), domain=domain)
     for _, row in table.iterrows():
         sub = rows[(rows["gender"] == row["by"]) & rows["age"].notna()]
         x, w = sub["age"].to_numpy(), sub["weight"].to_numpy()
-        mean = np.average(x, weights=w)
-        n, n_eff = len(x), w.sum() ** 2 / (w**2).sum()
-        s2 = (w * (x - mean) ** 2).sum() / w.sum() * n / (n - 1)
-        assert row["percent"] == pytest.approx(mean)
-        assert row["se"] == pytest.approx(np.sqrt(s2 / n_eff))
+        assert row["percent"] == pytest.approx(np.average(x, weights=w))
+        assert row["se"] == pytest.approx(est.stderror[row["by"]], rel=1e-9)
+        low, high = sps.t.interval(0.95, len(x) - 1, loc=est.point_est[row["by"]], scale=est.stderror[row["by"]])
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
         assert row["median"] == np.quantile(x, 0.5, weights=w, method="inverted_cdf")
 
 
@@ -125,8 +144,10 @@ def test_taylor_proportions_match_samplics(design_data):
         ref_se = est.stderror[row["by"]][row["category"]]
         assert row["percent"] == pytest.approx(100 * ref_p)
         assert row["se"] == pytest.approx(100 * ref_se, rel=1e-9)
-        n_eff = ref_p * (1 - ref_p) / ref_se**2
-        low, high = proportion_confint(ref_p * n_eff, n_eff, method="wilson")
+        # df: PSUs - strata among the respondents of the column (its domain)
+        base = rows[answered & (gender == row["by"])]
+        df = base["psu"].nunique() - base["strata"].nunique()
+        low, high = korn_graubard_wilson(ref_p, ref_se, len(base), df)
         assert (row["ci_low"], row["ci_high"]) == pytest.approx((100 * low, 100 * high))
         checked += 1
     assert checked == 8

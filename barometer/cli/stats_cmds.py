@@ -4,7 +4,10 @@ The options are the parameter table's (`barometer.params`): the same names, synt
 checks as the explorer's URLs and the API (`--filter gender:female`; the older `gender=female`
 still works, with a note). `--format json` prints the API's document. Bad names (indicator,
 category, country, year, filter) give a one-line error naming them and the closest valid names,
-exit status 2. Data that cannot be loaded: exit status 1.
+exit status 2. Data that cannot be loaded: exit status 1. Ad hoc mode (`--data FILE`) drafts a
+codebook in memory; its sample design is guessed (strata, PSU, replicate weights) or given with
+`--strata`, `--psu`, `--fpc`, `--lonely-psu`, `--repweights` and `--rep-method`: command-line
+options of ad hoc mode, not view parameters.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from barometer.codebook import CodebookError
+from barometer.codebook import LONELY_PSU_RULES, REPLICATE_METHODS, CodebookError
 from barometer.params import PARAMETER_TABLE, Param, ParamTable
 
 FORMATS = ("table", "csv", "json")
@@ -71,6 +74,22 @@ def _common_options(fn: Callable) -> Callable:
         click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Ad hoc: a survey file (.sav/.zsav/.dta/.csv) read with its own metadata, no codebook."),
         click.option("--weight", "weight_var", default=None, help="Ad hoc (--data): the weight variable."),
+        click.option("--strata", "strata_var", default=None, metavar="VARIABLE",
+                     help="Ad hoc: the strata variable (default: guessed from names such as strata, stratum, "
+                          "shtresa; none = no strata)."),
+        click.option("--psu", "psu_var", default=None, metavar="VARIABLE",
+                     help="Ad hoc: the PSU (cluster) variable (default: guessed: psu, cluster, ea, ...; none = "
+                          "each respondent is a PSU)."),
+        click.option("--fpc", "fpc_var", default=None, metavar="VARIABLE",
+                     help="Ad hoc: finite population correction: the stratum's population of PSUs, or the "
+                          "sampling fraction."),
+        click.option("--lonely-psu", "lonely_psu", type=click.Choice(LONELY_PSU_RULES), default=None,
+                     help="Ad hoc: a stratum with one PSU (default: adjust, as R's survey.lonely.psu)."),
+        click.option("--repweights", "repweights", default=None, metavar="PATTERN|A,B,...",
+                     help="Ad hoc: replicate weights: a regular expression their whole names match, or a "
+                          "comma-separated list."),
+        click.option("--rep-method", "rep_method", type=click.Choice(REPLICATE_METHODS), default=None,
+                     help="Ad hoc: how the replicate weights were made (with --repweights)."),
         click.option("--encoding", "encoding", default=None, metavar="NAME",
                      help="Ad hoc (--data): read the files' text in this encoding (e.g. cp1252) instead of "
                      "the one they declare (default: the declared one, then UTF-8, cp1252, latin-1)."),
@@ -86,16 +105,27 @@ def _common_options(fn: Callable) -> Callable:
 # -- loading ----------------------------------------------------------------------------------------
 
 
+AD_HOC_DESIGN = ("strata_var", "psu_var", "fpc_var", "lonely_psu", "repweights", "rep_method")
+"""The ad hoc mode's design options (command-line options, not view parameters)."""
+
+
 def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: str | None,
-          encoding: str | None = None):
+          encoding: str | None = None, design: dict | None = None):
     """(dataset, ad_hoc info) from the codebook, or from files drafted in memory; in ad hoc mode,
     warnings (a fallback encoding) and rows left out (a missing weight) are told on stderr."""
+    from pydantic import ValidationError
+
     from barometer.ingest import IngestError, build_dataset, draft_codebook, load_dataset
 
     if encoding and not data_files:
         _fail("--encoding applies to --data files; a codebook sets `encoding:` on each source", 2)
+    design = {k: v for k, v in (design or {}).items() if v is not None}
     try:
         if not data_files:
+            if design:
+                flags = ", ".join("--" + k.removesuffix("_var").replace("_", "-") for k in design)
+                _fail(f"{flags}: design options apply to ad hoc files (--data); a codebook declares "
+                      f"designs per source", 2)
             return load_dataset(codebook_path), None
         codebook, notes = draft_codebook(list(data_files), encoding=encoding)
         raw = codebook.model_dump(by_alias=True, exclude_none=True)
@@ -103,14 +133,47 @@ def _load(codebook_path: Path | None, data_files: tuple[Path, ...], weight_var: 
             source.pop("weight", None)
             if weight_var:
                 source["weight"] = weight_var
+            elif not design:  # unweighted, as asked: no guessed design either
+                for key in ("design", "strata", "psu"):
+                    source.pop(key, None)
+            _apply_design_options(source, design)
         from barometer.codebook import Codebook
 
         codebook = Codebook.model_validate(raw)
         dataset, report = build_dataset(codebook, Path.cwd())
         _tell_ad_hoc(notes, report)
         return dataset, {"notes": notes}
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'][-2:]))}: {e['msg']}" for e in exc.errors())
+        _fail(f"the design options do not make a design: {problems}", 2)
     except (IngestError, CodebookError, OSError) as exc:
         _fail(str(exc), 1)
+
+
+def _apply_design_options(source: dict, options: dict) -> None:
+    """Put the ad hoc design options into a drafted source (guesses stay unless overridden;
+    "none" drops a guessed strata or PSU variable). Guessed designs apply only with --weight or
+    a design option: a file read without either is unweighted."""
+    if not options:
+        return
+    guessed = source.pop("design", None) or {}
+    flat = {k: source.pop(k) for k in ("strata", "psu") if k in source}
+    if options.get("repweights") or (options.get("rep_method") and guessed.get("type") == "replicate"):
+        pattern = options.get("repweights") or guessed.get("repweights")
+        method = options.get("rep_method")
+        if not method:
+            _fail("--repweights needs --rep-method (brr, jk1, jkn, bootstrap or sdr)", 2)
+        repweights = [v.strip() for v in pattern.split(",")] if isinstance(pattern, str) and "," in pattern else pattern
+        source["design"] = {"type": "replicate", "repweights": repweights, "method": method}
+        return
+    if options.get("rep_method"):
+        _fail("--rep-method needs --repweights (the replicate-weight variables)", 2)
+    taylor = guessed if guessed.get("type", "taylor") == "taylor" else {}
+    design = {**flat, **{k: v for k, v in taylor.items() if k != "type"}}
+    for option, key in (("strata_var", "strata"), ("psu_var", "psu"), ("fpc_var", "fpc"), ("lonely_psu", "lonely_psu")):
+        if option in options:
+            design[key] = options[option]
+    source["design"] = {k: v for k, v in design.items() if str(v).lower() != "none"}
 
 
 def _tell_ad_hoc(notes: list[str], report) -> None:
@@ -212,7 +275,8 @@ def _emit_table(result, dataset, lang: str, ad_hoc) -> None:
         letters = ", ".join(f"{letter}={code}" for code, letter in result.by_letters.items())
         click.echo(f"\nColumn letters: {letters} (higher than the lettered column, Holm-adjusted, 5%)")
     for row in result.tests.itertuples(index=False):
-        click.echo(f"{row.country} {row.year}: {row.method} {row.statistic:.2f}, df {row.df:.2f}, p {row.p_value:.4g}")
+        df = f"{row.df:.2f}" if pd.isna(row.ddf) else f"{row.df:.2f} and {row.ddf:.2f}"
+        click.echo(f"{row.country} {row.year}: {row.method} {row.statistic:.2f}, df {df}, p {row.p_value:.4g}")
     for note in result_notes(result, dataset.codebook, lang):
         click.echo(note)
     if dataset.synthetic:
@@ -240,7 +304,7 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
     from barometer.stats.query import data_years
 
     dataset, ad_hoc = _load(values["codebook_path"], values["data_files"], values["weight_var"],
-                            values.get("encoding"))
+                            values.get("encoding"), {k: values.get(k) for k in AD_HOC_DESIGN})
     raw = raw_query(view, values, table)
     if ad_hoc is not None:
         raw = _ad_hoc_names(dataset, raw)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from barometer.codebook import Codebook, Indicator, Source, SourceMap
-from barometer.dataset import Dataset, option_column
+from barometer.dataset import Dataset, option_column, replicate_column
 from barometer.geo import Boundaries, load_linked_boundaries
 from barometer.ingest.codes import (
     KeyTable,
@@ -29,11 +29,10 @@ from barometer.ingest.codes import (
     classify,
     counted,
     format_code,
-    is_blank,
     numeric_values,
-    plain_code,
 )
 from barometer.ingest.context import Harmonised, SourceContext
+from barometer.ingest.design import build_design, design_variables
 from barometer.ingest.errors import (
     IngestError,
     MissingVariableError,
@@ -49,13 +48,16 @@ from barometer.ingest.row_checks import check_rows
 # -- one source ------------------------------------------------------------------------------------
 
 
-def used_variables(codebook: Codebook, source: Source) -> dict[str, str]:
-    """Variable -> what uses it (for error messages), in codebook order."""
+def used_variables(codebook: Codebook, source: Source, columns: Sequence[str] | None = None) -> dict[str, str]:
+    """Variable -> what uses it (for error messages), in codebook order; replicate-weight patterns
+    are resolved against the file's `columns` when given."""
     used: dict[str, str] = {}
-    for role in ("weight", "respondent_id", "strata", "psu", "country_variable", "year_variable"):
+    for role in ("weight", "respondent_id", "country_variable", "year_variable"):
         var = getattr(source, role)
         if var:
             used.setdefault(var, role.replace("_", " "))
+    for var, role in design_variables(source, columns).items():
+        used.setdefault(var, role)
     for ind in codebook.indicators:
         smap = ind.sources.get(source.id)
         if smap is None:
@@ -105,6 +107,8 @@ def _harmonise_source(
         return None, _report(ctx, loaded=0), ctx.errors
     _derive_binned(ctx)
     check_rows(ctx)
+    if not build_design(ctx):  # a design that cannot hold as declared: no design-based figures
+        return None, _report(ctx, loaded=0), ctx.errors
     loaded = int(ctx.harmonised.keep.sum())
     return (ctx.harmonised if loaded else None), _report(ctx, loaded), ctx.errors
 
@@ -116,15 +120,11 @@ def _rows_known(meta: FileMeta | None) -> int:
 
 def _read_source(codebook: Codebook, source: Source, path: Path, meta: FileMeta) -> SourceContext:
     """Read the variables the codebook uses and lay out the source's fixed columns."""
-    columns = resolve_columns(meta, used_variables(codebook, source), path)
+    columns = resolve_columns(meta, used_variables(codebook, source, meta.columns), path)
     # at least one column, so that a source with no indicators still counts its rows
     wanted = sorted(set(columns.values())) or list(meta.columns[:1])
     frame, meta = read_survey(path, columns=wanted, encoding=source.encoding)
     n = len(frame)
-
-    def design(variable: str | None) -> np.ndarray:
-        return _prefixed(frame[columns[variable]], source) if variable else np.full(n, None, dtype=object)
-
     harmonised = Harmonised(
         n=n,
         keep=np.ones(n, dtype=bool),
@@ -132,8 +132,9 @@ def _read_source(codebook: Codebook, source: Source, path: Path, meta: FileMeta)
         country=np.full(n, list(codebook.countries).index(source.country), dtype=np.int16),
         year=np.full(n, source.year, dtype=np.int16),
         weight=np.ones(n, dtype=np.float64),
-        strata=design(source.strata),
-        psu=design(source.psu),
+        strata=np.full(n, None, dtype=object),
+        psu=np.full(n, None, dtype=object),
+        fpc=np.full(n, np.nan),
     )
     return SourceContext(
         codebook, source, path, meta, frame, columns, harmonised, warnings=list(meta.notes)
@@ -146,15 +147,6 @@ def _report(ctx: SourceContext, loaded: int) -> FileReport:
         ctx.source.id, ctx.source.file, n, loaded, n - loaded,
         tuple(map(str, ctx.errors)), tuple(ctx.warnings),
     )
-
-
-def _prefixed(series: pd.Series, source: Source) -> np.ndarray:
-    """Strata and PSU labels made unique across sources: "AL_2021:3"."""
-    factor, uniques = pd.factorize(series, use_na_sentinel=True)
-    lut = np.array(
-        [None if is_blank(u) else f"{source.id}:{plain_code(u)}" for u in uniques] + [None], dtype=object
-    )
-    return lut[factor]
 
 
 def _harmonise_indicators(ctx: SourceContext) -> None:
@@ -325,7 +317,13 @@ def _assemble(codebook: Codebook, parts: list[Harmonised]) -> pd.DataFrame:
         "source": pd.Categorical.from_codes(stack([p.source_code for p in parts]), categories=source_ids),
         "strata": pd.array(stack([p.strata for p in parts]), dtype="str"),
         "psu": pd.array(stack([p.psu for p in parts]), dtype="str"),
+        "fpc": stack([p.fpc for p in parts]).astype(np.float64),
     }
+    replicates = max((p.repweights.shape[1] for p in parts if p.repweights is not None), default=0)
+    for r in range(replicates):
+        columns[replicate_column(r)] = stack(
+            [p.repweights[:, r] if p.repweights is not None and r < p.repweights.shape[1]
+             else np.full(p.n, np.nan) for p in parts])
     for ind in codebook.indicators:
         if ind.type == "multiple":
             for cat in codebook.categories_of(ind):

@@ -28,6 +28,9 @@ class Harmonised:
     weight: np.ndarray
     strata: np.ndarray
     psu: np.ndarray
+    fpc: np.ndarray
+    repweights: np.ndarray | None = None
+    """(n, R) replicate weights, NaN beyond a design's R; None when the source has none."""
     categorical: dict[str, np.ndarray] = field(default_factory=dict)
     numeric: dict[str, np.ndarray] = field(default_factory=dict)
     options: dict[str, np.ndarray] = field(default_factory=dict)

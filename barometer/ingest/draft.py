@@ -4,9 +4,9 @@ Variable labels become question text, value labels of the codes chosen categorie
 user-missing values and codes whose label reads "don't know" / "refused" (in several languages)
 become DK/RA categories; non-answers ("not applicable", "legal skip", "interviewer error", "break
 off", "missing", ...) become missing codes, never categories, so no statistic counts them; labelled
-codes nobody chose are left out. Weight, country, year, respondent id, strata and PSU variables are
-guessed from their names and checked against the data. Every guess is returned as a note, and
-written as comments at the top of the YAML.
+codes nobody chose are left out. Weight, country, year, respondent id, strata, PSU and
+replicate-weight variables are guessed from their names (and labels) and checked against the data.
+Every guess is returned as a note, and written as comments at the top of the YAML.
 
 Files without a country variable get the placeholder country `ALL` ("All respondents"); without a
 year variable or a year in the file name, the year the file was written (from its metadata) stands
@@ -18,6 +18,7 @@ joins the files, `naming` makes ids and codes; `barometer.codebook_yaml` writes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,9 @@ def _draft_file(path: Path, source: str, encoding: str | None) -> FileDraft:
     frame, meta = read_survey(path, encoding=encoding)
     notes = list(meta.notes)
     roles = guess_roles(frame, meta, path, notes)
-    items = draft_items(frame, meta, set(roles.variables.values()), notes, path.name)
+    items = draft_items(frame, meta, roles.role_variables, notes, path.name)
     return FileDraft(
-        path, source, meta, items, roles.variables, roles.countries, roles.year, meta.chosen_encoding, notes
+        path, source, meta, items, roles.source_fields, roles.countries, roles.year, meta.chosen_encoding, notes
     )
 
 
@@ -81,6 +82,13 @@ def why_not_drafted(codebook: Codebook, variable: str) -> str | None:
         for role, said in _ROLE_NAMES.items():
             if str(getattr(source, role) or "").casefold() == wanted:
                 return f"it is the {said} variable of {name}"
+        for design in source.designs():
+            for design_variable, said in design.variables():
+                if design_variable.casefold() == wanted:
+                    return f"it is the {said} variable of {name}"
+            if design.type == "replicate" and isinstance(design.repweights, str) \
+                    and re.fullmatch(design.repweights, variable):
+                return f"it is a replicate weight of {name}"
         _, meta = read_survey(Path(source.file), encoding=source.encoding, metadata_only=True)
         column = next((c for c in meta.columns if c.casefold() == wanted), None)
         if column is None:

@@ -27,6 +27,10 @@ class BadWeightError(IngestError):
     """Weights that are missing or not positive."""
 
 
+class BadDesignError(IngestError):
+    """Sample-design variables (strata, PSU, fpc, replicate weights) that cannot hold as declared."""
+
+
 class BadCountryYearError(IngestError):
     """A per-respondent country or year variable holds values the codebook cannot place."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from barometer.codebook import Codebook
 
-INGEST_FORMAT_VERSION = 1
+INGEST_FORMAT_VERSION = 2
 """Bump when the harmonised table's layout or meaning changes: old caches then rebuild."""
 
 

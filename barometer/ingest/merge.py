@@ -30,7 +30,7 @@ class FileDraft:
     source_id: str
     meta: FileMeta
     items: list[DraftItem]
-    roles: dict[str, str]
+    roles: dict[str, Any]
     countries: list[tuple[Any, str]]  # (value, name) when the file has a country variable
     year: int
     encoding: str | None

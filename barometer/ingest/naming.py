@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from barometer.dataset import BASE_COLUMNS
+from barometer.dataset import BASE_COLUMNS, REPLICATE_PREFIX
 from barometer.ingest.codes import as_number
 from barometer.textsearch import fold
 from barometer.translit import cyrillic_to_latin
@@ -55,7 +55,7 @@ def snake_id(name: str, taken: set[str], fallback: str) -> str:
     ident = re.sub(r"_+", "_", snake_words(name).strip("_")) or fallback
     if not ident[0].isalpha():
         ident = f"v_{ident}"
-    if ident in BASE_COLUMNS:
+    if ident in BASE_COLUMNS or ident == REPLICATE_PREFIX.rstrip("_"):
         ident = f"{ident}_item"
     return _unique(ident, taken)
 

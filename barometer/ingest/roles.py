@@ -1,5 +1,6 @@
 """Guess what a file's variables are for, from their names, labels and data: weight, respondent
-id, country, year, strata and PSU. Every guess and every placeholder is written to the notes."""
+id, country, year, and the sample design (strata, PSUs, replicate weights). Every guess and every
+placeholder is written to the notes."""
 
 from __future__ import annotations
 
@@ -29,8 +30,22 @@ _ID_NAMES = (
     "serialno", "serial_no", "caseid", "case_id", "caseno", "case_no", "qid", "uniqid", "unique_id",
     "interview_id", "responseid", "response_id", "record_id", "idnumber", "intnr", "id",
 )
-_STRATA_NAME = re.compile(r"^(strata|stratum|strat|stratum_?id|strata_?id)$")
-_PSU_NAME = re.compile(r"^(psu|psu_?id|psucode|cluster|cluster_?id|clust)$")
+_STRATA_NAME = re.compile(r"^(strata|stratum|strat|str|stratum_?(id|code|no)|strata_?(id|code)|shtresa|"
+                          r"stratifikacija|sample_?stratum|var_?strat\w*)$")
+_STRATA_LABEL = re.compile(r"\b(strat(um|a|ification)|shtres[aë]|stratifikacij\w*)\b")
+_PSU_NAME = re.compile(r"^(psu|psu_?(id|code|no)|psucode|cluster|cluster_?(id|no)|clust|ea|ea_?(id|code|no)|"
+                       r"enumeration_?area|sampling_?point|sp_?(id|code)|segment|var_?psu|secu)$")
+_PSU_LABEL = re.compile(r"\b(psu|primary sampling unit|cluster|enumeration area|sampling point|"
+                        r"pika e kampionimit|ta[cč]ka uzorka|njësia parësore)\b")
+_REPLICATE_STEM = re.compile(r"^(?P<stem>(rep_?wt|repw|rep_?weight|wt_?rep|rwgt|rw|rep|brr_?w?t?|jk_?w?t?|jkw|"
+                             r"bsw|boot_?w?t?|pwgtp|wgtp|sdr_?w?t?)_?)(?P<number>\d{1,3})$")
+_REPLICATE_LABEL = re.compile(r"replicat\w* weight|jackknife|bootstrap weight|brr weight")
+_REPLICATE_METHOD = (  # (pattern over the stem and labels, method); Census ACS pwgtp/wgtp are SDR
+    (re.compile(r"brr|balanced repeated"), "brr"),
+    (re.compile(r"^(pwgtp|wgtp)|sdr|successive.difference"), "sdr"),
+    (re.compile(r"boot|bsw"), "bootstrap"),
+    (re.compile(r"jk|jackknife"), "jk1"),
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,20 @@ class FileRoles:
     """(value, name) of each country when the file has a country variable, else empty."""
     year: int
     """The survey year (the first one when the year is per respondent)."""
+    design: dict[str, Any] | None = None
+    """A replicate design guessed from replicate weights (their method recognised), else None."""
+    design_variables: tuple[str, ...] = ()
+    """Variables of the sample design that are not questions (replicate weights)."""
+
+    @property
+    def role_variables(self) -> set[str]:
+        """Every variable that plays a role (none of them is drafted as a question)."""
+        return set(self.variables.values()) | set(self.design_variables)
+
+    @property
+    def source_fields(self) -> dict[str, Any]:
+        """The roles as `Source` fields (the design under `design`)."""
+        return {**self.variables, **({"design": self.design} if self.design else {})}
 
 
 def guess_roles(frame: pd.DataFrame, meta: FileMeta, path: Path, notes: list[str]) -> FileRoles:
@@ -61,12 +90,74 @@ def guess_roles(frame: pd.DataFrame, meta: FileMeta, path: Path, notes: list[str
     year, year_variable = _year_from(frame, meta, path, set(roles.values()), notes)
     if year_variable:
         roles["year_variable"] = year_variable
-    for role, pattern in (("strata", _STRATA_NAME), ("psu", _PSU_NAME)):
-        col = _first_match(frame, pattern, set(roles.values()))
+    for role, pattern, label in (("strata", _STRATA_NAME, _STRATA_LABEL), ("psu", _PSU_NAME, _PSU_LABEL)):
+        col = _design_variable(frame, meta, pattern, label, set(roles.values()))
         if col is not None:
             roles[role] = col
-            notes.append(f"{name}: {role} guessed: {col}")
-    return FileRoles(roles, countries, year)
+            described = meta.variable_labels.get(col)
+            notes.append(f"{name}: {role} guessed: {col}" + (f" ({described})" if described else ""))
+    design, replicates = _guess_replicates(frame, meta, set(roles.values()), notes, name)
+    if design is not None:
+        for role in ("strata", "psu"):
+            if role in roles:
+                notes.append(f"{name}: {role} variable {roles.pop(role)} not declared: the replicate weights "
+                             f"carry the design")
+    return FileRoles(roles, countries, year, design, tuple(replicates))
+
+
+def _design_variable(frame: pd.DataFrame, meta: FileMeta, name: re.Pattern[str], label: re.Pattern[str],
+                     exclude: set[str]) -> str | None:
+    """A stratum or PSU variable by its name, else by its label; it must have a few codes at
+    least and repeat them (a PSU or stratum holds several respondents)."""
+    by_name = [c for c in frame.columns if name.match(c.lower()) and c not in exclude]
+    by_label = [c for c in frame.columns if c not in exclude and c not in by_name
+                and label.search(str(meta.variable_labels.get(c, "")).lower())]
+    for col in by_name + by_label:
+        values = frame[col].dropna()
+        if 1 < values.nunique() < max(2, len(values)) and len(values) == len(frame):
+            return col
+    return None
+
+
+def _guess_replicates(frame: pd.DataFrame, meta: FileMeta, exclude: set[str], notes: list[str],
+                      name: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """Replicate weights: two or more numeric variables named stem + number (repwt1, rep_wt_2,
+    pwgtp80, ...) or labelled as replicate weights. A replicate design is proposed when the stem
+    or the labels say which method made them; otherwise the note says how to declare one."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for col in frame.columns:
+        match = _REPLICATE_STEM.match(col.lower())
+        labelled = _REPLICATE_LABEL.search(str(meta.variable_labels.get(col, "")).lower())
+        if col in exclude or not (match or labelled):
+            continue
+        stem = match.group("stem") if match else "(labelled)"
+        number = int(match.group("number")) if match else len(groups.get(stem, ())) + 1
+        groups.setdefault(stem, []).append((number, col))
+    groups = {stem: sorted(cols) for stem, cols in groups.items() if len(cols) >= 2}
+    if not groups:
+        return None, []
+    stem, cols = max(groups.items(), key=lambda item: len(item[1]))
+    names = [col for _, col in cols]
+    numeric = all(numeric_column(frame[c], meta)[1] for c in names)
+    if not numeric:
+        return None, []
+    words = " ".join([stem] + [str(meta.variable_labels.get(c, "")) for c in names]).lower()
+    method = next((m for pattern, m in _REPLICATE_METHOD if pattern.search(words)), None)
+    pattern = (re.escape(names[0][: len(stem)]) + "[0-9]+") if stem != "(labelled)" else None
+    repweights: Any = pattern if pattern and all(re.fullmatch(pattern, c) for c in names) else names
+    shown = f"{names[0]} … {names[-1]} ({len(names)})"
+    if method is None:
+        notes.append(
+            f"{name}: replicate weights found: {shown}; their method is not in their names or labels, so "
+            f"no replicate design is declared: add design: {{type: replicate, repweights: "
+            f"{repweights if isinstance(repweights, str) else names[:2] + ['…']}, method: brr, jk1, jkn, "
+            f"bootstrap or sdr}} to the source")
+        return None, names
+    by_name = next((m for pattern, m in _REPLICATE_METHOD if pattern.search(stem)), None) == method
+    notes.append(f"{name}: replicate weights guessed: {shown}, method {method} (from "
+                 f"{'their names' if by_name else 'their labels'}); check it and scale/rscales against the "
+                 f"survey's documentation")
+    return {"type": "replicate", "repweights": repweights, "method": method}, names
 
 
 def _guess_weight(frame: pd.DataFrame, meta: FileMeta, notes: list[str], name: str) -> str | None:

@@ -99,6 +99,9 @@ def base_note(result, codebook: Codebook, lang: str) -> str:
         )
     )
     pieces += protection_notes(result, codebook, lang)
+    lonely = lonely_note(result, codebook, lang)  # on every surface that shows intervals
+    if lonely:
+        pieces.append(lonely)
     return " ".join(pieces)
 
 
@@ -204,23 +207,81 @@ def result_notes(result, codebook: Codebook, lang: str) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _group_names(codebook: Codebook, groups, lang: str) -> str:
+    return ", ".join(f"{country_label(codebook, d.country, lang)} {d.year}" for d in groups)
+
+
 def variance_note(result, codebook: Codebook, lang: str) -> str:
-    """Where the standard errors and intervals come from."""
+    """Where the standard errors, intervals and tests come from, per group's design, with the
+    strata that had a single PSU and what was done about them."""
     _ = gettext_for(lang)
     design = result.design
-    if design is not None:
-        text = _("Standard errors by Taylor linearisation over {strata} strata and {psus} PSUs; "
-                 "intervals Wilson on the design-effective base.").format(
-            strata=format_number(design.strata, lang), psus=format_number(design.psus, lang))
-        if design.partial:
-            groups = ", ".join(f"{country_label(codebook, c, lang)} {y}" for c, y in design.groups)
-            text += " " + _("The design is used for {groups}; elsewhere Kish's effective base."
-                            ).format(groups=groups)
-        return text
-    if result.query.weighted:
-        return _("Standard errors from Kish's effective base (Σw)²/Σw²; intervals Wilson on that "
-                 "base.")
-    return _("Standard errors as for a simple random sample; intervals Wilson.")
+    if design is None:
+        return _("Standard errors as for a simple random sample; intervals Wilson.")
+    groups = design.per_group
+    declared = [d for d in groups if d.method in ("design", "mixed")]
+    weights_only = [d for d in groups if d.method == "weights"]
+    replicated = [d for d in groups if d.method in ("replicate", "mixed")]
+    unweighted = [d for d in groups if d.method == "srs"]
+    several = len({d.method for d in groups}) > 1
+    parts = []
+    if declared:
+        text = _("Standard errors by Taylor linearisation over {strata} strata and {psus} PSUs of "
+                 "the sample design").format(strata=format_number(sum(d.strata for d in declared), lang),
+                                            psus=format_number(sum(d.psus for d in declared), lang))
+        parts.append(text + (f" ({_group_names(codebook, declared, lang)})." if several else "."))
+    if replicated:
+        count = max(d.replicates for d in replicated)
+        method = ", ".join(sorted({str(d.replicate_method) for d in replicated}))
+        text = _("Standard errors from {count} replicate weights ({method})").format(
+            count=format_number(count, lang), method=method)
+        parts.append(text + (f" ({_group_names(codebook, replicated, lang)})." if several else "."))
+    if weights_only:
+        if several:
+            parts.append(_("No sample design declared for {groups}: standard errors by linearisation "
+                           "of the weights, each respondent a PSU.").format(
+                groups=_group_names(codebook, weights_only, lang)))
+        else:
+            parts.append(_("No sample design declared: standard errors by linearisation of the "
+                           "weights, each respondent a PSU."))
+    if unweighted:
+        parts.append(_("Unweighted for {groups}: no weight variable.").format(
+            groups=_group_names(codebook, unweighted, lang)))
+    lonely = lonely_note(result, codebook, lang)
+    if lonely:
+        parts.append(lonely)
+    if any(d.fpc for d in groups):
+        parts.append(_("With the finite population correction."))
+    if len(unweighted) < len(groups):
+        parts.append(_("Intervals: Wilson on the design-effective base, adjusted for the design's "
+                       "degrees of freedom (Korn-Graubard); tests use the same degrees of freedom."))
+    return " ".join(parts)
+
+
+def lonely_note(result, codebook: Codebook, lang: str) -> str:
+    """How many strata had a single PSU, where, and what was done about them ("" when none)."""
+    design = result.design
+    lonely = [d for d in design.per_group if d.lonely_strata] if design is not None else []
+    if not lonely:
+        return ""
+    _ = gettext_for(lang)
+    rules = sorted({rule.strip() for d in lonely for rule in str(d.lonely_rule or "adjust").split(",")})
+    return _("{count} strata had a single PSU ({groups}): {rule}.").format(
+        count=format_number(sum(d.lonely_strata for d in lonely), lang),
+        groups=_group_names(codebook, lonely, lang),
+        rule="; ".join(lonely_rule_text(rule, lang) for rule in rules))
+
+
+def lonely_rule_text(rule: str, lang: str) -> str:
+    """What a lonely-PSU rule does, in words (R's `survey.lonely.psu` names)."""
+    _ = gettext_for(lang)
+    texts = {
+        "adjust": _("each is centred at the grand mean, a conservative choice (R's adjust)"),
+        "average": _("each gets the average variance of the other strata (R's average)"),
+        "remove": _("they add no variance (R's remove)"),
+        "certainty": _("they are certainty units and add no variance (R's certainty)"),
+    }
+    return texts.get(rule, rule)
 
 
 def choices_line(codebook: Codebook, params, view: str = "crosstab") -> str:

@@ -7,6 +7,7 @@ tests can read without a browser.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -157,7 +158,7 @@ class _Sections:
         if self.result.query.weighted:
             title = _("Unweighted base {n}; weighted base {w}; effective base {e}").format(
                 n=text, w=format_number(r["base_weighted"], self.lang),
-                e=format_number(r["eff_base"], self.lang))
+                e=format_number(r["base_n"] / r["deff"], self.lang))  # Kish's: the column's, not a cell's
         else:
             title = _("Unweighted base {n}").format(n=text)
         return Cell(text=text, small=bool(r["small"]), title=title)
@@ -249,6 +250,12 @@ def _test_text(t: dict | None, lang: str) -> str:
     _ = gettext_for(lang)
     p = float(t["p_value"])
     p_text = "p < 0.001" if p < 0.001 else f"p = {format_number(p, lang, 3)}"
+    statistic = format_number(float(t["statistic"]), lang, 1 if float(t["statistic"]) >= 10 else 2)
+    df = format_number(float(t["df"]), lang, 1 if float(t["df"]) % 1 else 0)
+    ddf = float(t.get("ddf", float("nan")))
+    if not math.isnan(ddf):  # an F reference: numerator and denominator degrees of freedom
+        return _("{method}: {statistic}, df = {df} and {ddf}, {p}").format(
+            method=t["method"], statistic=statistic, df=df,
+            ddf=format_number(ddf, lang, 1 if ddf % 1 else 0), p=p_text)
     return _("{method}: {statistic}, df = {df}, {p}").format(
-        method=t["method"], statistic=format_number(float(t["statistic"]), lang, 1),
-        df=format_number(float(t["df"]), lang, 1 if float(t["df"]) % 1 else 0), p=p_text)
+        method=t["method"], statistic=statistic, df=df, p=p_text)

@@ -11,11 +11,11 @@ import pandas as pd
 from barometer.codebook import Category
 from barometer.dataset import Dataset
 from barometer.stats import disclosure
+from barometer.stats.design import QueryDesign, design_facts, variance_kind
 from barometer.stats.query import Query
-from barometer.stats.result import TABLE_COLUMNS, TEST_COLUMNS, DesignUse, Result
+from barometer.stats.result import TABLE_COLUMNS, TEST_COLUMNS, Result
 from barometer.stats.selection import Selection, country_year
 from barometer.stats.significance import column_letters
-from barometer.stats.variance import Design
 
 
 def breakdown(dataset: Dataset, query: Query):
@@ -79,10 +79,12 @@ def tidy_frame(sel: Selection, present: np.ndarray, by_codes: Sequence, cats: Se
 
 
 def tests_frame(sel: Selection, present: np.ndarray, tests) -> pd.DataFrame:
-    """One row per group with respondents: the table's chi-square test (empty without tests)."""
+    """One row per group with respondents: the table's test of independence, (statistic, df,
+    ddf, p, method) per group (empty without tests)."""
     if tests is None:
         return pd.DataFrame({c: [] for c in TEST_COLUMNS}).astype(
-            {"year": np.int64, "statistic": float, "df": float, "p_value": float, "method": object}
+            {"year": np.int64, "statistic": float, "df": float, "ddf": float, "p_value": float,
+             "method": object}
         )
     groups = np.flatnonzero(present)
     return pd.DataFrame(
@@ -91,21 +93,12 @@ def tests_frame(sel: Selection, present: np.ndarray, tests) -> pd.DataFrame:
             "year": np.array([sel.keys[i][1] for i in groups], dtype=np.int64),
             "statistic": np.array([tests[i][0] for i in groups], dtype=np.float64),
             "df": np.array([tests[i][1] for i in groups], dtype=np.float64),
-            "p_value": np.array([tests[i][2] for i in groups], dtype=np.float64),
-            "method": [tests[i][3] for i in groups],
+            "ddf": np.array([tests[i][2] for i in groups], dtype=np.float64),
+            "p_value": np.array([tests[i][3] for i in groups], dtype=np.float64),
+            "method": [tests[i][4] for i in groups],
         },
         copy=False,
     )
-
-
-def design_use(design: Design | None, keys: Sequence[tuple[str, int]]) -> DesignUse | None:
-    """The facts of a design for the result: its strata and PSUs and the groups using it."""
-    if design is None:
-        return None
-    uses = design.uses
-    groups = tuple((c, int(y)) for (c, y), used in zip(keys, uses, strict=True) if used)
-    return DesignUse(strata=int(design.strata), psus=int(design.psus), groups=groups,
-                     partial=not bool(uses.all()))
 
 
 def filtered_population(dataset: Dataset, sel: Selection, answered: np.ndarray) -> np.ndarray:
@@ -140,11 +133,12 @@ def protect(query: Query, sel: Selection, table: dict[str, np.ndarray], column_b
     return disclosure.apply(table, columns), columns, facts
 
 
-def make_result(dataset: Dataset, query: Query, sel: Selection, design: Design | None, *, kind,
+def make_result(dataset: Dataset, query: Query, sel: Selection, design: QueryDesign | None, *, kind,
                 table: pd.DataFrame, tests: pd.DataFrame, by_codes: Sequence,
                 protection: disclosure.Protection) -> Result:
     """The `Result` of a computed table, with its letters and the facts of how it was made."""
     letters = column_letters(len(by_codes)) if query.by is not None else []
+    facts = design_facts(design, sel.keys)
     return Result(
         query=query,
         kind=kind,
@@ -152,8 +146,8 @@ def make_result(dataset: Dataset, query: Query, sel: Selection, design: Design |
         tests=tests,
         by_letters=dict(zip(by_codes, letters, strict=False)) if query.by is not None else {},
         thresholds=dataset.codebook.dataset.thresholds,
-        variance="taylor" if design is not None else ("kish" if query.weighted else "srs"),
-        design=design_use(design, sel.keys),
+        variance=variance_kind(facts),
+        design=facts,
         pooled=sel.pooled,
         protection=protection,
     )

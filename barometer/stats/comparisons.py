@@ -1,7 +1,7 @@
 """Is it different? Tests between countries and between waves, on the published estimates.
 
 Countries and waves are independent samples, so the difference of two estimates has variance
-se₁² + se₂² (each se design-based or Kish, as the table's): z = (p₁ − p₂) / √(se₁² + se₂²),
+se₁² + se₂² (each se the table's: design-based, or p(1−p)/n unweighted): z = (p₁ − p₂) / √(se₁² + se₂²),
 two-sided, 5%. Multiple comparisons are Holm-adjusted within each family:
 
 - between countries (a view without a breakdown): every pair of countries, per year and answer;

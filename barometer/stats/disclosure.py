@@ -32,7 +32,7 @@ import numpy as np
 from barometer.stats.query import QueryError
 
 FIGURES = ("n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted",
-           "eff_base")
+           "eff_base", "deff")
 """The table columns a hidden cell publishes nothing in."""
 
 

@@ -15,7 +15,9 @@ from barometer.dataset import Dataset, option_column
 
 PercentBase = Literal["column", "row", "total"]
 Pooling = Literal["separate", "equal", "population"]
+RaoScottReference = Literal["F", "chisq"]
 PERCENT_BASES: tuple[str, ...] = ("column", "row", "total")
+RAO_SCOTT_REFERENCES: tuple[str, ...] = ("F", "chisq")
 POOLINGS: tuple[str, ...] = ("separate", "equal", "population")
 
 
@@ -23,8 +25,10 @@ POOLINGS: tuple[str, ...] = ("separate", "equal", "population")
 class Query:
     """One table request. Empty `countries`/`years` mean all in the data; `filters` are
     (indicator, allowed category codes) pairs combined with AND (numeric indicators filter by
-    their bin codes, multiple-response ones by "chose any of these options"). `disclosure`
-    off (a local run on one's own file, `--no-suppress`) publishes every figure."""
+    their bin codes, multiple-response ones by "chose any of these options"). `rao_scott` is the
+    reference distribution of the weighted test of independence: "F" (R's svychisq default) or
+    "chisq" (a statistics option, not a view parameter). `disclosure` off (a local run on one's
+    own file, `--no-suppress`) publishes every figure."""
 
     indicator: str
     by: str | None = None
@@ -35,6 +39,7 @@ class Query:
     percent: PercentBase = "column"
     include_missing: bool = False
     pool: Pooling = "separate"
+    rao_scott: RaoScottReference = "F"
     disclosure: bool = True
 
 
@@ -170,6 +175,8 @@ def validate_query(dataset: Dataset, query: Query) -> Query:
         raise QueryError("percent", query.percent, PERCENT_BASES)
     if query.pool not in POOLINGS:
         raise QueryError("pool", query.pool, POOLINGS)
+    if query.rao_scott not in RAO_SCOTT_REFERENCES:
+        raise QueryError("rao_scott", query.rao_scott, RAO_SCOTT_REFERENCES)
     if query.pool == "population" and query.weighted:
         wanted = query.countries or tuple(cb.countries)
         lacking = [c for c in wanted if cb.countries[c].adult_population is None]

@@ -27,30 +27,64 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "base_n",
     "base_weighted",
     "eff_base",
+    "deff",
     "small",
     "suppressed",
     "complementary",
     "sig",
 )
-"""Columns of `Result.table`, in order (numeric results add `median`). `suppressed` cells publish
-no figure (NaN/NA); `complementary` ones among them are hidden to protect a smaller group."""
+"""Columns of `Result.table`, in order (numeric results add `median`). `eff_base` is the
+design-effective base p(1−p)/se² (a mean's: s²/se²) and `deff` Kish's design effect of the
+weights, n·Σw²/(Σw)². `suppressed` cells publish no figure (NaN/NA); `complementary` ones among
+them are hidden to protect a smaller group."""
 
-TEST_COLUMNS: tuple[str, ...] = ("country", "year", "statistic", "df", "p_value", "method")
+TEST_COLUMNS: tuple[str, ...] = ("country", "year", "statistic", "df", "ddf", "p_value", "method")
+"""Columns of `Result.tests`: `df` the (numerator) degrees of freedom, `ddf` the denominator
+degrees of freedom of an F reference (NaN for chi-square references)."""
 
 PEARSON = "Pearson chi-square"
 RAO_SCOTT = "Rao-Scott chi-square"
+RAO_SCOTT_F = "Rao-Scott F"
+
+
+@dataclass(frozen=True)
+class GroupDesign:
+    """How one (country, year) group's standard errors were computed: `method` "design" (declared
+    strata/PSUs), "weights" (no declared design: each respondent a PSU, the linearisation of the
+    weights), "replicate", "mixed" (pooled parts of both kinds) or "srs" (no weights); its
+    `strata` and `psus` (respondents who are their own PSU count one each), `lonely_strata`
+    (strata with one PSU) and the `lonely_rule` applied to them, `replicates` and their
+    `replicate_method`, `fpc` (a finite population correction applied)."""
+
+    country: str
+    year: int
+    method: Literal["design", "weights", "replicate", "mixed", "srs"]
+    strata: int = 0
+    psus: int = 0
+    lonely_strata: int = 0
+    lonely_rule: str | None = None
+    replicates: int = 0
+    replicate_method: str | None = None
+    fpc: bool = False
 
 
 @dataclass(frozen=True)
 class DesignUse:
-    """Which groups' standard errors come from a sampling design (strata and PSUs): `groups`
-    lists their (country, year); `strata` and `psus` count the design's units over them;
-    `partial` is True when other groups of the table fall back to Kish's effective base."""
+    """Which groups' standard errors come from a declared sampling design: `groups` lists their
+    (country, year); `strata` and `psus` count the design's units over them; `partial` is True
+    when other groups of the table use the linearisation of the weights alone (or, unweighted,
+    simple random sampling). `per_group` says how every group of the table was computed."""
 
     strata: int
     psus: int
     groups: tuple[tuple[str, int], ...]
     partial: bool
+    per_group: tuple[GroupDesign, ...] = ()
+
+    @property
+    def lonely_strata(self) -> int:
+        """Strata with a single PSU over the table's groups."""
+        return sum(d.lonely_strata for d in self.per_group)
 
 
 @dataclass(frozen=True)
@@ -61,11 +95,11 @@ class Result:
     `country_letters` country codes to theirs in a table without a breakdown (`sig` then marks
     differences between countries). A trend's table adds `change_prev`, `sig_prev`,
     `change_first`, `sig_first` (points from the previous and the first wave).
-    `variance` is "taylor" when at least one group's sources name strata/PSUs (`design` says
-    which), "kish" for weighted data without a design, "srs" unweighted; `pooled` lists the
-    countries pooled into each group (the rule is the query's `pool`); `protection` what
-    disclosure control hid. Results carry facts: `barometer.present` words them in the
-    reader's language."""
+    `variance` is "taylor" (linearisation: over declared strata/PSUs, or of the weights alone),
+    "replicate" (replicate weights), "mixed" (both, in different groups) or "srs" (unweighted);
+    `design` gives the facts per group (None unweighted); `pooled` lists the countries pooled
+    into each group (the rule is the query's `pool`); `protection` what disclosure control hid.
+    Results carry facts: `barometer.present` words them in the reader's language."""
 
     query: Query
     kind: Literal["categorical", "multiple", "numeric"]
@@ -73,7 +107,7 @@ class Result:
     tests: pd.DataFrame
     by_letters: dict[str, str]
     thresholds: Thresholds
-    variance: Literal["kish", "taylor", "srs"] = "kish"
+    variance: Literal["taylor", "replicate", "mixed", "srs"] = "taylor"
     design: DesignUse | None = None
     pooled: tuple[str, ...] = field(default=())
     country_letters: dict[str, str] = field(default_factory=dict)

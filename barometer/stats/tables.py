@@ -12,13 +12,15 @@ are left out of the base unless `include_missing`. Nets are sums of their catego
 (multiple-response: respondents choosing any of the options). Multiple-response percentages are
 of the respondents who answered the question (they may sum to more than 100).
 
-Variance, intervals and tests: see `barometer.stats.variance` and
-`barometer.stats.significance`.
+Variance, intervals and tests: see `barometer.stats.design` (which design each group uses),
+`barometer.stats.variance` and `barometer.stats.significance`. A weighted query whose groups have
+no weights (every weight 1, no design, no pooling) is computed and reported as unweighted.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,24 +36,27 @@ from barometer.stats.assemble import (
 )
 from barometer.stats.cells import row_index, squared_weights, sums
 from barometer.stats.comparisons import country_letters, wave_changes
+from barometer.stats.design import QueryDesign, query_design
 from barometer.stats.disclosure import TooFewRespondents
+from barometer.stats.linearise import Family, FamilySums, family_df, ratio_linearised
 from barometer.stats.numeric import numeric_table
-from barometer.stats.query import (
-    Query,
-    check_category,
-    data_years,
-    default_category,
-    validate_query,
-)
-from barometer.stats.result import PEARSON, RAO_SCOTT, Result
-from barometer.stats.selection import Selection, country_year, ordered_countries, select
+from barometer.stats.query import Query, check_category, default_category, validate_query
+from barometer.stats.result import PEARSON, RAO_SCOTT, RAO_SCOTT_F, Result
+from barometer.stats.selection import Selection, select
 from barometer.stats.significance import (
     column_letters,
     pairwise_higher,
     pearson_chi2,
     rao_scott_many,
 )
-from barometer.stats.variance import Design, design_available, kish_effective_base, wilson_interval
+from barometer.stats.variance import (
+    Linearised,
+    design_covariance,
+    design_variance,
+    kish_deff,
+    korn_graubard_base,
+    wilson_interval,
+)
 
 
 def crosstab(dataset: Dataset, query: Query) -> Result:
@@ -126,35 +131,13 @@ def _net_matrix(k: int, nets) -> np.ndarray:
     return extend
 
 
-def _in_play_design(dataset: Dataset, query: Query, sel: Selection) -> Design | None:
-    """The strata/PSU design when weighted and the codebook names one for a source in play."""
-    if not query.weighted:
-        return None
-    countries = {c for c in ordered_countries(dataset, query.countries)}
-    years = set(query.years) if query.years else set(data_years(dataset))
-    if not any(
-        (s.strata or s.psu) and s.country in countries and s.year in years
-        for s in dataset.codebook.sources
-    ):
-        return None
-    if not design_available(dataset):
-        return None
-    # groups whose sources name strata/PSUs use the design; the others keep Kish's formula
-    named = {(s.country, s.year) for s in dataset.codebook.sources if s.strata or s.psu}
-    uses = np.array([any((c, y) in named for c in countries) if sel.pooled else (c, y) in named
-                     for c, y in sel.keys])
-    if not uses.any():
-        return None
-    lut = np.where(sel.group_lut >= 0, sel.group_lut, len(uses))
-    lut = np.where(np.append(uses, False)[lut], sel.group_lut, -1)
-    cy, _ = country_year(dataset)
-    return Design.of_groups(dataset, lut, cy, len(sel.keys))
-
-
 def _compute(dataset: Dataset, query: Query) -> Result:
     ind = dataset.indicator(query.indicator)
     sel = select(dataset, query)
-    design = _in_play_design(dataset, query, sel)
+    design = query_design(dataset, sel, True) if query.weighted else None
+    if design is not None and design.srs.all():  # nothing weighted: an unweighted table
+        query = replace(query, weighted=False)
+        sel, design = select(dataset, query), None
     pooled_from = _hidden_per_country(dataset, query, sel) if sel.pooled and query.disclosure \
         else None
     if ind.type == "numeric":
@@ -162,7 +145,47 @@ def _compute(dataset: Dataset, query: Query) -> Result:
     return _categorical(dataset, query, sel, design, pooled_from)
 
 
-def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design | None,
+@dataclass(frozen=True)
+class _Families:
+    """What a categorical table counts, for its design variances: `answers` (respondents in
+    (breakdown, answer) cells; for multiple response the choices in (breakdown, option) cells)
+    and `respondents` (multiple response: answering respondents per breakdown group), as sums over
+    the design's units (`FamilySums`)."""
+
+    answers: FamilySums
+    respondents: FamilySums | None
+    extend: np.ndarray
+    b: int
+    k: int
+
+    def maps(self, percent: str):
+        """(numerator sums, denominator sums, a_num, a_den) of the percentages on base `percent`."""
+        a_num, a_den, den_is_respondents = _percent_maps(self.b, self.k, self.extend.tobytes(),
+                                                         self.extend.shape[1], self.respondents is not None, percent)
+        return self.answers, self.respondents if den_is_respondents else self.answers, a_num, a_den
+
+
+@lru_cache(maxsize=128)
+def _percent_maps(b: int, k: int, extend_bytes: bytes, kx: int, multiple: bool, percent: str):
+    """(a_num, a_den, denominator is the respondents family): the cell totals that make each
+    percentage's numerator and base."""
+    eye_b, ones_b = np.eye(b), np.ones((b, b))
+    if not multiple:  # single choice: cells (b, k)
+        extend = np.frombuffer(extend_bytes).reshape(k, kx)
+        a_den = {"column": np.kron(eye_b, np.ones((k, kx))), "row": np.kron(ones_b, extend),
+                 "total": np.ones((b * k, b * kx))}[percent]
+        return np.kron(eye_b, extend), a_den, False
+    if percent == "row":
+        return np.eye(b * kx), np.kron(ones_b, np.eye(kx)), False
+    a_den = np.kron(eye_b, np.ones((1, kx))) if percent == "column" else np.ones((b, b * kx))
+    return np.eye(b * kx), a_den, True
+
+
+def _family(sel: Selection, rows: np.ndarray, flat: np.ndarray, ncell: int) -> Family:
+    return Family(rows, flat // ncell, flat % ncell, sel.weights[rows], ncell)
+
+
+def _categorical(dataset: Dataset, query: Query, sel: Selection, design: QueryDesign | None,
                  pooled_from: np.ndarray | None) -> Result:
     ind = dataset.indicator(query.indicator)
     multiple = ind.type == "multiple"
@@ -174,6 +197,7 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
     weights2 = squared_weights(dataset, sel) if weights is not None else None
     extend = _net_matrix(k, nets)
     by_part = [(by_raw, by_pos, 1 if multiple else k)] if by_raw is not None else []
+    families = None
 
     answered = None
     if not multiple:
@@ -182,8 +206,13 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
         idx = row_index(dataset, sel, b * k, parts, trash, prefix_key=query.by)
         n, w, w2 = (a.reshape(g, b, k) for a in sums(idx, trash, weights, weights2))
         cells = _Cells(n @ extend, w @ extend, w2 @ extend, n.sum(-1), w.sum(-1), w2.sum(-1))
-        rows = np.flatnonzero(idx < trash) if design is not None else None
-        row_cells = idx[rows] if rows is not None else None
+        if design is not None:
+            def answers():
+                rows = np.flatnonzero(idx < trash)
+                return _family(sel, rows, idx[rows], b * k)
+            cell_sums = (w.reshape(g, -1), w2.reshape(g, -1), n.reshape(g, -1))
+            sums_of = FamilySums(dataset, design, answers, cell_sums, b * k, row_cells=(idx, trash, weights))
+            families = _Families(sums_of, None, extend, b, k)
     else:
         chosen, answered = dataset.option_matrix(ind.id)
         trash = g * b
@@ -202,20 +231,22 @@ def _categorical(dataset: Dataset, query: Query, sel: Selection, design: Design 
             for a in sums(cell_of_choice, g * b * kx, wv, None if wv is None else wv * wv)
         )
         cells = _Cells(n, w, w2, base_n, base_w, base_w2)
-        row_cells = (rows, ri, cell_of_choice, idx[rows])
+        if design is not None:
+            answers = FamilySums(dataset, design, lambda: _family(sel, rows[ri], cell_of_choice, b * kx),
+                                 (w.reshape(g, -1), w2.reshape(g, -1), n.reshape(g, -1)), b * kx)
+            respondents = FamilySums(dataset, design, lambda: _family(sel, rows, idx[rows], b),
+                                     (base_w, base_w2, base_n), b)
+            families = _Families(answers, respondents, np.eye(kx), b, kx)
 
-    taylor = _categorical_taylor(design, sel, cells, rows, row_cells, multiple, extend,
-                                 (g, b, k, kx)) if design is not None else None
-
-    table = _proportion_table(query, cells, taylor, dataset.codebook.dataset.thresholds)
     thresholds = dataset.codebook.dataset.thresholds
+    variances = _Variances(dataset, design, families, cells)
+    table = _proportion_table(query, cells, variances, thresholds)
     if query.by is not None and b >= 2:
-        p_col, var_col = _column_proportions(cells, taylor)
+        p_col, var_col, df_group = variances.column_proportions()
         eligible = cells.base_n >= max(thresholds.min_base, 1)
-        n_eff = kish_effective_base(cells.base_w, cells.base_w2)
-        higher = pairwise_higher(p_col, n_eff, var_col, eligible)
+        higher = pairwise_higher(p_col, cells.base_n.astype(np.float64), var_col, eligible, df_group)
         table["sig"] = sig_strings(higher, column_letters(b), np.zeros(table["n"].shape, bool))
-    tests = _chi_square_tests(sel, query, cells, taylor, multiple, k) if b >= 2 else None
+    tests = _tests(query, cells, design, families, multiple, k) if b >= 2 else None
     answered_rows = answered if multiple else np.append(cat_pos, -1)[dataset.codes(ind.id)] >= 0
     population = (cells.base_n.sum(axis=1) if query.by is None
                   else filtered_population(dataset, sel, answered_rows))
@@ -246,31 +277,70 @@ def _hidden_per_country(dataset: Dataset, query: Query, sel: Selection) -> np.nd
                      for _, y in sel.keys], dtype=bool).reshape(len(sel.keys), len(by_codes))
 
 
-def _bases(query: Query, cells: _Cells):
+def _bases(percent: str, cells: _Cells):
     """(base_n, base_w, base_w2) broadcast to the (G, B, K+nets) cells for the percent base."""
-    if query.percent == "row":
+    if percent == "row":
         return (cells.n.sum(axis=1, keepdims=True), cells.w.sum(axis=1, keepdims=True),
                 cells.w2.sum(axis=1, keepdims=True))
-    if query.percent == "total":
+    if percent == "total":
         return (cells.base_n.sum(axis=1)[:, None, None], cells.base_w.sum(axis=1)[:, None, None],
                 cells.base_w2.sum(axis=1)[:, None, None])
     return cells.base_n[:, :, None], cells.base_w[:, :, None], cells.base_w2[:, :, None]
 
 
-def _proportion_table(query: Query, cells: _Cells, taylor, thresholds) -> dict[str, np.ndarray]:
+class _Variances:
+    """Proportions on a percentage base with their variances and degrees of freedom: design-based
+    for weighted groups, p(1−p)/n for unweighted ones (df NaN)."""
+
+    def __init__(self, dataset, design, families, cells):
+        self.dataset, self.design, self.families, self.cells = dataset, design, families, cells
+        self._done: dict[str, tuple] = {}
+
+    def of(self, percent: str):
+        """(p, base_n, base_w, base_w2, var, df, group df) on base `percent`, each (G, B, K+nets)
+        but the group df (G,)."""
+        if percent in self._done:
+            return self._done[percent]
+        cells = self.cells
+        shape = cells.n.shape
+        base_n, base_w, base_w2 = (np.broadcast_to(a, shape) for a in _bases(percent, cells))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.where(base_w > 0, cells.w / np.where(base_w > 0, base_w, 1.0), np.nan)
+            var = p * (1.0 - p) / base_n
+        df = np.full(shape, np.nan)
+        group_df = np.full(shape[0], np.nan)
+        if self.design is not None:
+            g = shape[0]
+            num, den, a_num, a_den = self.families.maps(percent)
+            lin = ratio_linearised(self.design, num, den, a_num, a_den, p.reshape(g, -1), base_w.reshape(g, -1))
+            var_d, df_d = design_variance(self.design, lin)
+            use = ~self.design.srs[:, None, None]
+            var = np.where(use, var_d.reshape(shape), var)
+            df = np.where(use, df_d.reshape(shape), np.nan)
+            group_df = np.where(self.design.srs, np.nan,
+                                family_df(self.design, den))
+        out = (p, base_n, base_w, base_w2, var, df, group_df)
+        self._done[percent] = out
+        return out
+
+    def column_proportions(self):
+        """(p, var, group df) of the column proportions for the letters; var NaN where a group
+        is unweighted (the pooled z-test applies)."""
+        p, _, _, _, var, _, group_df = self.of("column")
+        if self.design is None:
+            return p, None, None
+        return p, np.where(self.design.srs[:, None, None], np.nan, var), group_df
+
+
+def _proportion_table(query: Query, cells: _Cells, variances: _Variances, thresholds) -> dict[str, np.ndarray]:
     shape = cells.n.shape
-    base_n, base_w, base_w2 = (np.broadcast_to(a, shape) for a in _bases(query, cells))
+    p, base_n, base_w, base_w2, var, df, _ = variances.of(query.percent)
+    deff = kish_deff(base_n, base_w, base_w2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(base_w > 0, cells.w / np.where(base_w > 0, base_w, 1.0), np.nan)
-        eff = kish_effective_base(base_w, base_w2)
-        var = p * (1.0 - p) / eff
-        design_eff = eff
-        if taylor is not None:
-            use = taylor.uses[:, None, None]
-            var_design = taylor(query.percent, p)
-            design_eff = np.where(use & (var_design > 0), p * (1.0 - p) / var_design, eff)
-            var = np.where(use, var_design, var)
-    low, high = wilson_interval(p, design_eff)
+        eff = np.where(var > 0, p * (1.0 - p) / var, base_n / deff)
+    interval_base = eff if variances.design is None else np.where(
+        np.isnan(df), eff, korn_graubard_base(eff, base_n, df))
+    low, high = wilson_interval(p, interval_base)
     small = base_n < thresholds.small_base
     withheld = np.isnan(p)
     return {
@@ -283,92 +353,64 @@ def _proportion_table(query: Query, cells: _Cells, taylor, thresholds) -> dict[s
         "base_n": base_n,
         "base_weighted": base_w,
         "eff_base": eff,
+        "deff": deff,
         "small": small,
         "sig": np.full(shape, "", dtype=object),
     }
 
 
-def _column_proportions(cells: _Cells, taylor):
-    base_w = cells.base_w[:, :, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(base_w > 0, cells.w / np.where(base_w > 0, base_w, 1.0), np.nan)
-    if taylor is None:
-        return p, None
-    return p, np.where(taylor.uses[:, None, None], taylor("column", p), np.nan)
-
-
-def _categorical_taylor(design, sel, cells, rows, row_cells, multiple, extend, dims):
-    """A function (percent base, p) -> design variances (G, B, K+nets) of the proportions p.
-
-    Unit totals are kept per within-group cell (units nest in groups): S[j, b, k] = Σw over
-    unit j's respondents in breakdown b choosing k, and the base totals likewise."""
-    g, b, k, kx = dims
-    weights = sel.weights
-    m = design.psus
-    if not multiple:
-        s = design.unit_totals(rows, row_cells % (b * k), weights[rows], b * k).reshape(m, b, k)
-        resp = s.sum(-1)
-        s = s @ extend
+def _table_covariance(design: QueryDesign, answers: FamilySums, w_tab: np.ndarray, k: int):
+    """(covariances (G, B·K, B·K) of each group's cell proportions of the table, design degrees of
+    freedom among the table's respondents (G,)). A PSU's linearised value of cell c is
+    (S_c − p_c S)/T."""
+    g, b, _ = w_tab.shape
+    total = w_tab.sum(axis=(1, 2))
+    safe = np.where(total > 0, total, 1.0)
+    p = (w_tab / safe[:, None, None]).reshape(g, -1)
+    c = b * k
+    if design.units:
+        q = answers.gram()
+        lmap = (np.eye(c)[None] - p[:, None, :]) / safe[:, None, None]
+        present = answers.units.sum(axis=1, keepdims=True) > 0
     else:
-        answer_rows, ri, cell_of_choice, resp_cells = row_cells
-        choice_rows = answer_rows[ri]
-        s = design.unit_totals(choice_rows, cell_of_choice % (b * kx), weights[choice_rows], b * kx)
-        s = s.reshape(m, b, kx)
-        resp = design.unit_totals(answer_rows, resp_cells % b, weights[answer_rows], b)
-    gu = design.group_of_unit
-
-    def variance(percent: str, p: np.ndarray) -> np.ndarray:
-        if percent == "row":
-            base_unit = s.sum(axis=1, keepdims=True)
-            base_w = cells.w.sum(axis=1, keepdims=True)
-        elif percent == "total":
-            base_unit = resp.sum(axis=1)[:, None, None]
-            base_w = cells.base_w.sum(axis=1)[:, None, None]
-        else:
-            base_unit = resp[:, :, None]
-            base_w = cells.base_w[:, :, None]
-        base_w = np.broadcast_to(np.where(base_w > 0, base_w, 1.0), p.shape)
-        u = (s - np.nan_to_num(p)[gu] * base_unit) / base_w[gu]
-        return design.variance(u.reshape(m, -1)).reshape(p.shape)
-
-    def covariances(p_tables: np.ndarray, totals: np.ndarray) -> np.ndarray:
-        """(G, B·K, B·K) covariance of the overall cell proportions of each group's table."""
-        safe = np.where(totals > 0, totals, 1.0)
-        u = (s[:, :, :k].reshape(m, -1) - p_tables[gu] * resp.sum(axis=1)[:, None]) / safe[gu][:, None]
-        return design.covariances(u)
-
-    variance.covariances = covariances  # used by the Rao-Scott test
-    variance.uses = design.uses
-    return variance
+        q, lmap, present = np.zeros((g, 1, 1)), np.zeros((g, 1, c)), np.zeros((0, 1), dtype=bool)
+    eg = design.stratum_group[design.psu_strata :]
+    s1, s2, counts = answers.elements
+    pe, te = p[eg], safe[eg][:, None]
+    su = (s1 - pe * s1.sum(axis=1, keepdims=True)) / te
+    s2t = s2.sum(axis=1)
+    cross = (np.einsum("hi,ij->hij", s2, np.eye(c)) - s2[:, :, None] * pe[:, None, :]
+             - pe[:, :, None] * s2[:, None, :] + s2t[:, None, None] * pe[:, :, None] * pe[:, None, :])
+    cross /= (te * te)[:, :, None]
+    lin = Linearised(q, lmap, present, np.zeros(1, dtype=np.intp), su, None, counts.sum(axis=1, keepdims=True),
+                     full=p, elem_cross=cross)
+    if design.blocks:
+        for kb in range(design.blocks):
+            gk = design.block_group[kb]
+            full, reps = answers.replicates(kb)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                top = p[gk] * safe[gk] - full + reps
+                lin.thetas.append(top / top.sum(axis=1, keepdims=True))
+        lin.replicate_df = answers.replicate_df(np.ones((c, 1)))
+    return design_covariance(design, lin)
 
 
-def _chi_square_tests(sel, query, cells, taylor, multiple, k):
-    """Per group: (statistic, df, p, method) or None; single-choice crosstabs only."""
+def _tests(query, cells, design, families, multiple, k):
+    """Per group: (statistic, df, ddf, p, method) or None; single-choice crosstabs only."""
     if multiple or query.by is None:
         return None
     n_tab = cells.n[:, :, :k]
-    if not query.weighted:
-        return [(*pearson_chi2(n_tab[gi]), PEARSON) for gi in range(len(sel.keys))]
-    w_tab = cells.w[:, :, :k]
-    g = len(w_tab)
-    total = w_tab.sum(axis=(1, 2))
-    n = n_tab.sum(axis=(1, 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = (w_tab / np.where(total > 0, total, 1.0)[:, None, None]).reshape(g, -1)
-    if True:  # weights-only linearisation; groups with a design replace it below
-        s2 = cells.w2[:, :, :k].reshape(g, -1)
-        eye = np.eye(s2.shape[1])
-        cov = (
-            eye * s2[:, None, :]
-            - s2[:, :, None] * p[:, None, :]
-            - p[:, :, None] * s2[:, None, :]
-            + s2.sum(axis=1)[:, None, None] * p[:, :, None] * p[:, None, :]
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cov *= (n / (n - 1.0) / (total * total))[:, None, None]
-    if taylor is not None:
-        cov = np.where(taylor.uses[:, None, None], taylor.covariances(p, total), cov)
-    stat, df, pval = rao_scott_many(w_tab, cov, n)
-    return [(stat[i], df[i], pval[i], RAO_SCOTT) for i in range(g)]
-
-
+    g = len(n_tab)
+    srs = np.ones(g, dtype=bool) if design is None else design.srs
+    out: list = [None] * g
+    for gi in np.flatnonzero(srs):
+        stat, df, p = pearson_chi2(n_tab[gi])
+        out[gi] = (stat, df, np.nan, p, PEARSON)
+    if design is not None and not srs.all():
+        w_tab = cells.w[:, :, :k]
+        cov, nu = _table_covariance(design, families.answers, w_tab, k)
+        method = RAO_SCOTT if query.rao_scott == "chisq" else RAO_SCOTT_F
+        stat, ndf, ddf, pval = rao_scott_many(w_tab, cov, nu, query.rao_scott)
+        for gi in np.flatnonzero(~srs):
+            out[gi] = (stat[gi], ndf[gi], ddf[gi], pval[gi], method)
+    return out

@@ -79,7 +79,9 @@ def _schemas() -> dict[str, dict]:
             "category": string, "category_label": string,
             "is_net": {"type": "boolean"}, "is_missing": {"type": "boolean"},
             "n": num, "weighted": num, "percent": num, "se": num, "ci_low": num,
-            "ci_high": num, "base_n": num, "base_weighted": num, "eff_base": num,
+            "ci_high": num, "base_n": num, "base_weighted": num,
+            "eff_base": {**num, "description": "Design-effective base p(1-p)/se² (a mean's: s²/se²)."},
+            "deff": {**num, "description": "Kish's design effect of the weights, n·Σw²/(Σw)²."},
             "small": {"type": "boolean"}, "suppressed": {"type": "boolean"},
             "complementary": {"type": "boolean"},
             "sig": _nullable(string),
@@ -87,6 +89,7 @@ def _schemas() -> dict[str, dict]:
     }
     test = {"type": "object", "properties": {
         "country": string, "year": {"type": "integer"}, "statistic": num, "df": num,
+        "ddf": {**num, "description": "Denominator degrees of freedom of an F reference (null for chi-square)."},
         "p_value": num, "method": _nullable(string)}}
     labelled = {"type": "object", "properties": {"id": string, "label": string,
                                                  "question": string}}
