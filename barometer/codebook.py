@@ -120,6 +120,14 @@ class SourceMap(_Frozen):
     missing_codes: tuple[int | float | str, ...] = ()
 
 
+class GeoLink(_Frozen):
+    """A boundary file that draws an indicator's categories on a map: `file` (GeoJSON) relative to
+    the codebook's folder, `key` the feature property holding each shape's category code."""
+
+    file: str = Field(min_length=1)
+    key: str = Field(default="code", min_length=1)
+
+
 class Indicator(_Frozen):
     id: str = Field(pattern=SNAKE_ID)
     topic: str
@@ -133,12 +141,20 @@ class Indicator(_Frozen):
     bins: tuple[Bin, ...] = ()
     derive_from: str | None = None
     unit: Text | None = None
+    geo: GeoLink | None = None
     sources: dict[str, SourceMap] = Field(default_factory=dict)
 
     @field_validator("categories", mode="before")
     @classmethod
     def _scale_name_or_list(cls, value: Any) -> Any:
         return value if isinstance(value, str) else tuple(value or ())
+
+    @model_validator(mode="after")
+    def _geo_on_a_breakdown(self) -> Indicator:
+        if self.geo is not None and self.type not in ("single", "ordinal"):
+            raise ValueError(f"geo: a boundary file needs a single or ordinal indicator (its "
+                             f"categories are the shapes); {self.id} is {self.type}")
+        return self
 
     def label(self, lang: str = "en") -> str:
         """A short label for charts and pickers (the question text when none is given)."""
@@ -292,6 +308,8 @@ class DatasetInfo(_Frozen):
     synthetic: bool = False
     citation: Text | None = None
     source_note: Text | None = None
+    designation_footnote: Text | None = None
+    """Shown under every map when set (e.g. the EU's footnote on the designation of Kosovo)."""
     thresholds: Thresholds = Thresholds()
 
 

@@ -20,13 +20,15 @@ reads it). Columns of `frame`:
 - per multiple-response indicator, one column per option named `"{id}__{option}"`: pandas
   "boolean" dtype, True = chosen, False = not chosen, NA = the respondent did not answer the
   question (not asked, don't know, refused).
+
+`boundaries` holds the boundary files the codebook links (`barometer.geo`), by indicator id.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -34,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from barometer.codebook import Codebook, Indicator
+from barometer.geo import Boundaries
 
 T = TypeVar("T")
 MR_SEPARATOR = "__"
@@ -93,6 +96,7 @@ class Dataset:
     frame: pd.DataFrame
     version: str = "unversioned"
     info: dict[str, Any] = field(default_factory=dict)
+    boundaries: Mapping[str, Boundaries] = field(default_factory=dict, repr=False, compare=False)
     _derived: DerivedCache = field(default_factory=DerivedCache, repr=False, compare=False)
 
     def cached(self, key: tuple, build: Callable[[], T], max_entries: int | None = None) -> T:

@@ -3,6 +3,7 @@ problem documents, caching. Runs against the shipped demonstration data."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from urllib.parse import urlencode
@@ -278,6 +279,43 @@ def test_wrong_method_is_405_problem(client):
     assert response.mimetype == "application/problem+json"
 
 
+# -- boundary files ------------------------------------------------------------------------------
+
+
+def test_geo_serves_the_boundary_file_with_a_strong_etag_and_304(client, dataset):
+    response = client.get("/api/v1/geo/region", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    body = response.get_data()
+    assert body == dataset.boundaries["region"].path.read_bytes()
+    etag = response.headers["ETag"]
+    assert etag == f'"{hashlib.sha256(body).hexdigest()}"'  # strong: no W/
+    assert json.loads(body)["type"] == "FeatureCollection"
+    for sent, status in ((etag, 304), (f"W/{etag}", 304), ('"elsewhere", ' + etag, 304),
+                         ('"elsewhere"', 200), ("*", 304)):
+        again = client.get("/api/v1/geo/region",
+                           headers={"If-None-Match": sent, "Accept-Encoding": "identity"})
+        assert again.status_code == status, sent
+        if status == 304:
+            assert again.get_data() == b"" and again.headers["ETag"] == etag
+    # compressed, the body has its own strong validator, and it is honoured too
+    zipped = client.get("/api/v1/geo/region", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["ETag"] == etag[:-1] + ':gzip"'
+    assert len(zipped.get_data()) < len(body) / 2
+    assert client.get("/api/v1/geo/region", headers={
+        "Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize(("indicator", "words"), [("gender", "has no boundary file"),
+                                                  ("nope", "is no indicator")])
+def test_geo_of_an_indicator_without_shapes_is_a_404_problem(client, indicator, words):
+    response = client.get(f"/api/v1/geo/{indicator}")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert words in problem["detail"] and problem["allowed"] == ["region"]
+    assert client.post("/api/v1/geo/region").status_code == 405
+
+
 # -- OpenAPI and docs ----------------------------------------------------------------------------
 
 
@@ -318,7 +356,11 @@ def test_openapi_document_describes_every_endpoint(client, dataset):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {f"/api/v1/{n}" for n in
-                                 ("indicators", "crosstab", "frequencies", "trend", "compare")}
+                                 ("indicators", "crosstab", "frequencies", "trend", "compare",
+                                  "geo/{indicator}")}
+    geo = doc["paths"]["/api/v1/geo/{indicator}"]["get"]
+    assert geo["parameters"][0]["schema"]["enum"] == ["region"]
+    assert set(geo["responses"]) == {"200", "304", "404"}
     crosstab_params = {p["name"]: p for p in doc["paths"]["/api/v1/crosstab"]["get"]["parameters"]}
     from barometer.params import PARAMETER_TABLE
 

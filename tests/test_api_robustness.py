@@ -31,7 +31,8 @@ def api_schema(server):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", server)
 
 
-OPERATIONS = ["/api/v1/indicators", "/api/v1/crosstab", "/api/v1/frequencies", "/api/v1/trend"]
+OPERATIONS = ["/api/v1/indicators", "/api/v1/crosstab", "/api/v1/frequencies", "/api/v1/trend",
+              "/api/v1/geo/{indicator}"]
 
 
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=lambda m: m.value)

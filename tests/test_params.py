@@ -77,14 +77,20 @@ def test_parse(query, expected):
     ("query", "view", "expected"),
     [
         # a trend spans every wave and follows the first net unless told otherwise
-        ("", "trend", ViewParams(indicator="trust_police", years=(), category="trust_any")),
+        ("", "trend", ViewParams(indicator="trust_police", years=(), category="trust_any",
+                                 chart=None)),
         ("category=full&year=2024", "trend",
-         ViewParams(indicator="trust_police", years=(2024,), category="full")),
+         ViewParams(indicator="trust_police", years=(2024,), category="full", chart=None)),
         ("indicator=trust_courts", "trend",
-         ViewParams(indicator="trust_courts", years=(), category="full")),
+         ViewParams(indicator="trust_courts", years=(), category="full", chart=None)),
         ("country=AL&pool=equal", "compare",
          ViewParams(indicator="trust_police", countries=("AL",), years=(2025,), pool="equal",
                     category="trust_any")),
+        # a map on Compare and Trends (a trend's own chart, lines, is no value)
+        ("chart=map&category=full", "compare",
+         ViewParams(indicator="trust_police", years=(2025,), chart="map", category="full")),
+        ("chart=map", "trend",
+         ViewParams(indicator="trust_police", years=(), chart="map", category="trust_any")),
     ],
 )
 def test_parse_per_view(query, view, expected):
@@ -127,9 +133,10 @@ def test_encode_then_parse_round_trips(params):
 
 def test_a_trend_round_trips_through_its_own_view():
     params = ViewParams(indicator="trust_courts", countries=("XK",), years=(), category="none",
-                        weighted=False, lang="sq")
+                        weighted=False, lang="sq", chart=None)
     encoded = encode_params(params, "trend")
-    assert "chart=" not in encoded and "pool=" not in encoded  # not parameters of a trend
+    assert "pool=" not in encoded  # not a parameter of a trend
+    assert "chart=" not in encoded  # a trend's own chart (lines) is written as nothing
     assert parse_params(encoded, CODEBOOK, YEARS, view="trend", strict=True) == params
 
 

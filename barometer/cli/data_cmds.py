@@ -66,8 +66,10 @@ def codebook() -> None:
 @codebook.command("validate")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def validate(path: Path | None) -> None:
-    """Check a codebook against the schema and that its source files and variables exist."""
+    """Check a codebook against the schema, that its source files and variables exist and that
+    its boundary files have a shape for every category (and no other)."""
     from barometer.codebook import load_codebook
+    from barometer.geo import GeoError, load_linked_boundaries
     from barometer.ingest.checks import check_sources
     from barometer.paths import default_codebook
 
@@ -78,6 +80,10 @@ def validate(path: Path | None) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     problems = check_sources(book, path.resolve().parent)
+    try:
+        load_linked_boundaries(book, path.resolve().parent, str(path))
+    except GeoError as exc:
+        problems += str(exc).splitlines()
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     if problems:

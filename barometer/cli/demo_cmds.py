@@ -28,7 +28,8 @@ def demo_data(seed: int | None, out_dir: Path | None) -> None:
     paths = generate_demo_data(out_dir, seed=seed)
     for path in paths:
         click.echo(f"wrote {path}")
+    deliveries = sum(path.parent.name == "raw" for path in paths)
     click.echo(
-        f"{len(paths) - 1} synthetic delivery files and the codebook (seed {seed}) "
+        f"{deliveries} synthetic delivery files, the region boundaries and the codebook (seed {seed}) "
         f"in {time.perf_counter() - started:.1f}s"
     )

@@ -38,6 +38,8 @@ from barometer.demo.writer import category_codes, is_reversed
 from barometer.translit import latin_to_cyrillic
 
 CODEBOOK_VERSION = "demo-1.0"
+GEO_FILE = "geo/regions.geojson"
+"""The region boundaries, relative to the codebook (written by `generate_demo_data`)."""
 
 HEADER = """\
 # Codebook of the Western Balkans Security Barometer DEMONSTRATION data.
@@ -81,6 +83,11 @@ def build_codebook(seed: int) -> dict[str, Any]:
                 "Invented answers shaped like the Western Balkans Security Barometer questionnaire: 1,500 respondents per country and year.",
                 "Përgjigje të sajuara sipas pyetësorit të Barometrit të Sigurisë në Ballkanin Perëndimor: 1.500 të anketuar për çdo vend dhe vit.",
                 "Izmišljeni odgovori po uzoru na upitnik Barometra bezbednosti Zapadnog Balkana: 1.500 ispitanika po zemlji i godini.",
+            ).as_dict(),
+            "designation_footnote": t(
+                "Kosovo: this designation is without prejudice to positions on status, and is in line with UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence.",
+                "Kosova: ky emërtim nuk paragjykon qëndrimet për statusin dhe është në përputhje me Rezolutën 1244/1999 të KSOKB-së dhe me Opinionin e GJND-së për shpalljen e pavarësisë së Kosovës.",
+                "Kosovo: ovaj naziv ne dovodi u pitanje stavove o statusu i u skladu je sa Rezolucijom SB UN 1244/1999 i mišljenjem MSP o proglašenju nezavisnosti Kosova.",
             ).as_dict(),
             "thresholds": {"small_base": 50, "min_base": 30},
         },
@@ -235,7 +242,8 @@ def _demographic_indicators(codemaps: dict) -> list[dict[str, Any]]:
         _demographic("age_group", "ordinal", (), band_sources, derive_from="age", bins=bins),
         simple("education", EDUCATION, "ordinal"),
         simple("settlement", SETTLEMENT),
-        _demographic("region", "single", region_cats, region_sources),
+        _demographic("region", "single", region_cats, region_sources,
+                     geo={"file": GEO_FILE, "key": "code"}),
         _demographic(
             "ethnicity", "single",
             [{"code": c, "label": ETHNICITY_LABELS[c].as_dict()} for c in ethnic_order], ethnic_sources,

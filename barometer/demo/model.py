@@ -2,7 +2,8 @@
 
 Respondents get latent traits (`spec.FACTORS`) from a country-and-wave mean (drawn from the seed,
 so country differences and wave-to-wave drift are invented), demographic gradients, a
-sampling-point effect and individual noise. Ordinal and yes/no answers cut a latent response into
+sampling-point effect and individual noise; a few items add invented regional differences
+(`spec.REGION_EFFECTS`). Ordinal and yes/no answers cut a latent response into
 categories; nominal answers take the highest utility (Gumbel noise: a multinomial logit); multiple
 responses take the top one to three options. Answers are category indexes, `DK` and `REFUSED` are
 negative sentinels.
@@ -23,6 +24,7 @@ from barometer.demo.spec import (
     FACTORS,
     FEMALE_TARGET_SHARE,
     ITEMS,
+    REGION_EFFECTS,
     REGIONS,
     RESPONDENTS_PER_FILE,
     SCALES,
@@ -113,12 +115,21 @@ def draw_wave(world: World, seed: int, country: str, year: int, n: int = RESPOND
         elif item.utilities:
             answers[item.id] = _draw_nominal(rng, item, factors, x, shifts)
         else:
-            answers[item.id] = _draw_ordinal(rng, item, factors, x, shifts[0])
+            shift = shifts[0] + _region_shift(item, country, demo["region"])
+            answers[item.id] = _draw_ordinal(rng, item, factors, x, shift)
         answers[item.id] = _with_nonresponse(rng, answers[item.id], item.dk, demo)
     income = _with_nonresponse(rng, demo.pop("income"), 0.05, demo, refused=0.06)
     weight = _poststratification_weights(rng, country, demo)
     return Wave(country, year, income=income, stratum=stratum, psu=psu, weight=weight,
                 answers=answers, chosen=chosen, **demo)  # fmt: skip
+
+
+def _region_shift(item: Item, country: str, region: np.ndarray) -> np.ndarray | float:
+    """Each respondent's regional shift of an item's latent answer (`spec.REGION_EFFECTS`)."""
+    effects = REGION_EFFECTS.get(item.id)
+    if not effects:
+        return 0.0
+    return np.array([effects.get(r.code, 0.0) for r in REGIONS[country]])[region]
 
 
 def _draw_demographics(rng: np.random.Generator, country: str, n: int) -> dict[str, np.ndarray]:
@@ -220,7 +231,7 @@ def _linear(factors: np.ndarray, x: np.ndarray, loadings: dict, effects: dict) -
     return factors @ load + x @ eff
 
 
-def _draw_ordinal(rng, item: Item, factors, x, shift: float) -> np.ndarray:
+def _draw_ordinal(rng, item: Item, factors, x, shift: np.ndarray | float) -> np.ndarray:
     k = len(SCALES[item.scale].categories)
     cuts = np.array([0.0]) if k == 2 else np.linspace(1.4, -1.4, k - 1)
     latent = item.intercept + shift + _linear(factors, x, item.loadings, item.effects)

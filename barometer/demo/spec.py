@@ -703,6 +703,28 @@ REGIONS: MappingProxyType[str, tuple[Region, ...]] = MappingProxyType({
     ),
 })
 
+_SAFETY_BY_REGION = {
+    "al_tirane": -0.35, "al_durres": -0.25, "al_shkoder": -0.2, "al_fier": -0.15,
+    "al_elbasan": -0.1, "al_vlore": -0.05, "al_korce": 0.2, "al_berat": 0.25, "al_diber": 0.35,
+    "al_gjirokaster": 0.4, "al_kukes": 0.45,
+    "xk_mitrovica": -0.6, "xk_prishtina": -0.3, "xk_gjilan": 0.1, "xk_peja": 0.2,
+    "xk_prizren": 0.3, "xk_gjakova": 0.35,
+    "rs_belgrade": -0.35, "rs_south_east": -0.1, "rs_sumadija_west": 0.15, "rs_vojvodina": 0.25,
+}
+REGION_EFFECTS: MappingProxyType[str, MappingProxyType[str, float]] = MappingProxyType({
+    "safe_neighbourhood": MappingProxyType(_SAFETY_BY_REGION),
+    "safe_at_night": MappingProxyType(_SAFETY_BY_REGION),
+    "trust_police": MappingProxyType({
+        "xk_mitrovica": -0.7, "al_shkoder": -0.25, "rs_belgrade": -0.2, "rs_south_east": -0.2,
+        "al_tirane": -0.15, "xk_prizren": 0.2, "rs_vojvodina": 0.2, "al_kukes": 0.3}),
+    "trust_eu": MappingProxyType({
+        "xk_mitrovica": -0.9, "rs_south_east": -0.3, "rs_sumadija_west": -0.2, "al_tirane": 0.3,
+        "xk_prishtina": 0.3, "rs_belgrade": 0.3, "rs_vojvodina": 0.3}),
+})
+"""Invented regional differences on a few ordinal items (item -> region -> shift of the latent
+answer, positive towards the first category: safer, more trust), so that maps show a pattern.
+They imitate no real finding."""
+
 ETHNICITY_LABELS: MappingProxyType[str, Tr] = MappingProxyType({
     "albanian": t("Albanian", "Shqiptar", "Albanac"),
     "serb": t("Serb", "Serb", "Srbin"),

@@ -22,6 +22,7 @@ import pandas as pd
 
 from barometer.codebook import Codebook, Indicator, Source, SourceMap
 from barometer.dataset import Dataset, option_column, replicate_column
+from barometer.geo import Boundaries, load_linked_boundaries
 from barometer.ingest.codes import (
     KeyTable,
     as_number,
@@ -262,14 +263,18 @@ def _progress(items: Sequence[Source], enabled: bool) -> AbstractContextManager[
 
 
 def build_dataset(
-    codebook: Codebook, base_dir: Path, *, strict: bool = False, progress: bool = False
+    codebook: Codebook, base_dir: Path, *, strict: bool = False, progress: bool = False,
+    boundaries: Mapping[str, Boundaries] | None = None,
 ) -> tuple[Dataset, IngestReport]:
     """Read, harmonise and validate every source (files relative to `base_dir`); no cache.
 
     A bad source is reported and skipped; `strict` raises `StrictIngestError` on any problem.
-    Raises `NothingLoadedError` when no source yields a row.
+    Raises `NothingLoadedError` when no source yields a row, `GeoError` when a boundary file the
+    codebook links is unusable (read here unless `boundaries` are given).
     """
     base_dir = Path(base_dir)
+    if boundaries is None:
+        boundaries = load_linked_boundaries(codebook, base_dir)
     parts: list[Harmonised] = []
     reports: list[FileReport] = []
     problems: list[IngestError] = []
@@ -291,7 +296,8 @@ def build_dataset(
     frame = _assemble(codebook, parts)
     version = dataset_version(codebook, source_hashes(codebook, base_dir))
     info = {"report": report.to_dict(), "version": version, "from_cache": False}
-    return Dataset(codebook=codebook, frame=frame, version=version, info=info), report
+    return Dataset(codebook=codebook, frame=frame, version=version, info=info,
+                   boundaries=boundaries), report
 
 
 def _assemble(codebook: Codebook, parts: list[Harmonised]) -> pd.DataFrame:

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ import pandas as pd
 
 from barometer.codebook import Codebook, load_codebook
 from barometer.dataset import Dataset
+from barometer.geo import Boundaries, load_linked_boundaries
 from barometer.ingest.build import build_dataset
 from barometer.ingest.errors import StrictIngestError
 from barometer.ingest.hashing import INGEST_FORMAT_VERSION, sha256_file, source_hashes
@@ -74,18 +76,20 @@ def load_dataset(
         codebook_path = default_codebook()
     codebook_path = Path(codebook_path).resolve()
     codebook = load_codebook(codebook_path)
+    boundaries = load_linked_boundaries(codebook, codebook_path.parent, str(codebook_path))
     hashes = input_hashes(codebook_path, codebook)
     key = cache_key(hashes)
     folder = cache_location(codebook_path)
     if not rebuild:
-        cached = _read_cache(folder, key, codebook)
+        cached = _read_cache(folder, key, codebook, boundaries)
         if cached is not None:
             report = IngestReport.from_dict(cached.info["report"])
             if strict and report.errors:
                 raise StrictIngestError(report.errors)
             return cached
     started = time.perf_counter()
-    dataset, report = build_dataset(codebook, codebook_path.parent, strict=strict, progress=progress)
+    dataset, report = build_dataset(codebook, codebook_path.parent, strict=strict, progress=progress,
+                                    boundaries=boundaries)
     seconds = time.perf_counter() - started
     meta = {
         "key": key,
@@ -98,10 +102,11 @@ def load_dataset(
         "report": report.to_dict(),
     }
     _write_cache(folder, key, dataset.frame, meta)
-    return _dataset(codebook, dataset.frame, meta, folder, from_cache=False)
+    return _dataset(codebook, dataset.frame, meta, folder, from_cache=False, boundaries=boundaries)
 
 
-def _dataset(codebook: Codebook, frame: pd.DataFrame, meta: dict[str, Any], folder: Path, *, from_cache: bool) -> Dataset:
+def _dataset(codebook: Codebook, frame: pd.DataFrame, meta: dict[str, Any], folder: Path, *,
+             from_cache: bool, boundaries: Mapping[str, Boundaries]) -> Dataset:
     info = {
         "report": meta["report"],
         "version": meta["version"],
@@ -111,10 +116,12 @@ def _dataset(codebook: Codebook, frame: pd.DataFrame, meta: dict[str, Any], fold
         "from_cache": from_cache,
         "ingest_format": INGEST_FORMAT_VERSION,
     }
-    return Dataset(codebook=codebook, frame=frame, version=meta["version"], info=info)
+    return Dataset(codebook=codebook, frame=frame, version=meta["version"], info=info,
+                   boundaries=boundaries)
 
 
-def _read_cache(folder: Path, key: str, codebook: Codebook) -> Dataset | None:
+def _read_cache(folder: Path, key: str, codebook: Codebook,
+                boundaries: Mapping[str, Boundaries]) -> Dataset | None:
     try:
         pointer = json.loads((folder / POINTER).read_text(encoding="utf-8"))
         if pointer.get("key") != key:
@@ -129,7 +136,7 @@ def _read_cache(folder: Path, key: str, codebook: Codebook) -> Dataset | None:
     frame = _restore_categories(codebook, frame)
     if frame is None:
         return None
-    return _dataset(codebook, frame, meta, folder, from_cache=True)
+    return _dataset(codebook, frame, meta, folder, from_cache=True, boundaries=boundaries)
 
 
 def _restore_categories(codebook: Codebook, frame: pd.DataFrame) -> pd.DataFrame | None:

@@ -39,7 +39,7 @@ from barometer.stats.query import PERCENT_BASES, POOLINGS, Query, default_catego
 VIEWS: tuple[str, ...] = ("crosstab", "frequencies", "trend", "compare")
 ALL_VIEWS = frozenset(VIEWS)
 MISSING_MODES: tuple[str, ...] = ("hide", "show")
-CHART_TYPES: tuple[str, ...] = ("headline", "bars", "stacked", "horizontal", "table")
+CHART_TYPES: tuple[str, ...] = ("headline", "bars", "stacked", "horizontal", "table", "map")
 SORT_ORDERS: tuple[str, ...] = ("none", "value")
 MAX_FILTERS = 12
 
@@ -124,6 +124,7 @@ FIRST_QUESTION = DataDefault(N_("the first trust question"), _first_indicator)
 LATEST_WAVE = DataDefault(N_("the latest wave"),
                           lambda ctx: (max(ctx.years),) if ctx.years else ())
 EVERY_WAVE = DataDefault(N_("every wave"), lambda _ctx: ())
+LINES = DataDefault(N_("lines"), lambda _ctx: None)
 FIRST_NET = DataDefault(
     N_("the first net (e.g. full + some trust), else the first answer"),
     lambda ctx: default_category(ctx.codebook, ctx.values.get("indicator", "")))
@@ -162,8 +163,10 @@ PARAMETERS: tuple[Param, ...] = (
           cli_aliases=(CliAlias("--include-missing", "show", N_("Same as `--missing show`.")),)),
     Param("chart", Choice(CHART_TYPES), "headline",
           N_("Chart type: `headline` (one answer or net per group, as `category` says), `bars`, "
-             "`stacked`, `horizontal` (every answer) or `table`."),
-          views=frozenset({"crosstab", "compare"}), presentation=True),
+             "`stacked`, `horizontal` (every answer), `table` or `map` (`category` by a breakdown "
+             "that has a boundary file, such as region; on a trend, a map per wave)."),
+          views=frozenset({"crosstab", "trend", "compare"}), view_defaults={"trend": LINES},
+          presentation=True),
     Param("sort", Choice(SORT_ORDERS), "none",
           N_("Order of the groups in the chart: `none` (as in the codebook) or `value` "
              "(highest first)."),
@@ -174,8 +177,8 @@ PARAMETERS: tuple[Param, ...] = (
           views=frozenset({"crosstab", "frequencies", "compare"}),
           to_query=lambda v: {"pool": v}),
     Param("category", AnswerCategory(), FIRST_NET,
-          N_("The answer or net code a trend follows, and the headline chart and the summary "
-             "show."), views=frozenset({"crosstab", "trend", "compare"})),
+          N_("The answer or net code a trend follows, and the headline chart, the summary and "
+             "a map show."), views=frozenset({"crosstab", "trend", "compare"})),
 )
 
 

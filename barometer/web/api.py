@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("json", "csv")
 ENDPOINTS = ("crosstab", "frequencies", "trend", "compare")
 """Table endpoints; each is the view of the parameter table with the same name."""
+GEOJSON_MIMETYPE = "application/geo+json"
 CACHE_EXTENSION = "barometer_cache"
 CACHE_TIMEOUT = 24 * 3600
 
@@ -181,6 +182,23 @@ def indicators_response(app_ctx: AppContext) -> flask.Response:
     return _respond(app_ctx, mimetype, body)
 
 
+def geo_response(app_ctx: AppContext, indicator: str) -> flask.Response:
+    """The boundary file of a mapped indicator, as the codebook links it, with a strong ETag
+    (the SHA-256 of its bytes): a client that has it gets 304 Not Modified."""
+    boundaries = app_ctx.dataset.boundaries.get(indicator)
+    if boundaries is None:
+        mapped = list(app_ctx.dataset.boundaries)
+        what = ("has no boundary file" if indicator in app_ctx.codebook.by_id
+                else "is no indicator")
+        return problem_response(404, "not-found", f"{indicator[:MAX_ECHO]!r} {what}; indicators "
+                                f"with one: {', '.join(mapped) or 'none'}", allowed=mapped)
+    response = flask.Response(boundaries.content, mimetype=GEOJSON_MIMETYPE)
+    response.set_etag(boundaries.digest)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Disposition"] = f'inline; filename="{boundaries.path.name}"'
+    return response.make_conditional(flask.request)
+
+
 def register_api(server: flask.Flask, app_ctx: AppContext) -> flask.Blueprint:
     """Mount `/api/v1` on the Flask server of the explorer."""
     from barometer.web.openapi import build_openapi, render_docs
@@ -220,6 +238,7 @@ def register_api(server: flask.Flask, app_ctx: AppContext) -> flask.Blueprint:
         }))
 
     api.add_url_rule("/indicators", "indicators", lambda: indicators_response(app_ctx))
+    api.add_url_rule("/geo/<indicator>", "geo", lambda indicator: geo_response(app_ctx, indicator))
     for endpoint in ENDPOINTS:
         api.add_url_rule(f"/{endpoint}", endpoint,
                          lambda endpoint=endpoint: table_response(app_ctx, endpoint))
@@ -235,7 +254,8 @@ def register_api(server: flask.Flask, app_ctx: AppContext) -> flask.Blueprint:
 
     @api.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def not_found(unknown: str):
-        if unknown.strip("/") in ("indicators", *ENDPOINTS, "openapi.json", "docs"):
+        if unknown.strip("/") in ("indicators", *ENDPOINTS, "openapi.json", "docs") or (
+                unknown.startswith("geo/") and unknown.count("/") == 1):
             response = problem_response(405, "method-not-allowed",
                                         f"{API_PREFIX}/{unknown.strip('/')} answers GET only")
             response.headers["Allow"] = "GET, HEAD, OPTIONS"

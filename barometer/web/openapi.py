@@ -170,6 +170,27 @@ def build_openapi(app_ctx: AppContext) -> dict:
             "operationId": view, "summary": summary, "description": description,
             "parameters": endpoint_parameters(table, view, ctx),
             "responses": {"200": table_ok, "400": problem_400}}}
+    mapped = list(app_ctx.dataset.boundaries)
+    paths[f"{API_PREFIX}/geo/{{indicator}}"] = {"get": {
+        "operationId": "geo",
+        "summary": "The boundary file of an indicator with a map",
+        "description": "The GeoJSON FeatureCollection the codebook links to `indicator` (each "
+                       "feature's key property is one of its category codes), as the file is. "
+                       "A strong ETag (the SHA-256 of the file) comes with it: send it back in "
+                       "If-None-Match and an unchanged file answers 304 Not Modified.",
+        "parameters": [{"name": "indicator", "in": "path", "required": True,
+                        "description": "An indicator with a boundary file.",
+                        "schema": {"type": "string", "enum": mapped} if mapped
+                        else {"type": "string"}}],
+        "responses": {
+            "200": {"description": "The boundary file (GeoJSON).",
+                    "headers": {"ETag": {"schema": {"type": "string"},
+                                         "description": "Strong: the file's SHA-256."}},
+                    "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+            "304": {"description": "Not modified: the If-None-Match ETag is current."},
+            "404": {"description": "No such indicator, or it has no boundary file.",
+                    "content": {PROBLEM_MIMETYPE: {"schema": {
+                        "$ref": "#/components/schemas/Problem"}}}}}}}
     synthetic = (" The data are synthetic demonstration data: no figure is a finding."
                  if info.synthetic else "")
     return {
@@ -275,6 +296,9 @@ def render_docs(document: dict) -> str:
 def _example(path: str, op: dict) -> str:
     if path.endswith("/indicators"):
         return path
+    if "{indicator}" in path:
+        values = op["parameters"][0]["schema"].get("enum") or []
+        return path.replace("{indicator}", values[0]) if values else ""
     indicator = next((p for p in op["parameters"] if p["name"] == "indicator"), None)
     if not indicator or not indicator["schema"].get("enum"):
         return ""

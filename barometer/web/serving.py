@@ -39,7 +39,7 @@ YEAR = 365 * 24 * 3600
 DASH_CALLBACK = "/_dash-update-component"
 COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/csv", "application/javascript",
                       "text/javascript", "application/json", "application/problem+json",
-                      "image/svg+xml"]
+                      "image/svg+xml", "application/geo+json"]
 _FINGERPRINT = re.compile(r"\.v[\w-]+m[0-9a-fA-F]+\.[\w.]+$")  # Dash's check_fingerprint
 _SOURCE = re.compile(r"^(?:'self'|'none'|\*|(?:https?:)?(?://)?(?:\*\.)?[A-Za-z0-9.\-]+(?::\d+|:\*)?"
                      r"(?:/[^\s;,']*)?|https?:)$")

@@ -16,7 +16,7 @@ from barometer.i18n import LANGUAGE_NAMES, gettext_for
 from barometer.params import encode_params
 from barometer.present.labels import source_caption, synthetic_notice
 from barometer.web import ids
-from barometer.web.components import graph_config
+from barometer.web.components import graph_config, results_tables
 from barometer.web.context import AppContext
 from barometer.web.registry import PAGES, page_at
 
@@ -134,11 +134,16 @@ def embed_layout(app_ctx: AppContext, params) -> html.Div:
     full = "/" + encode_params(params, "crosstab")
     label = (html.P(synthetic_notice(params.lang).capitalize(), className="embed-label")
              if app_ctx.codebook.dataset.synthetic else None)
+    # A map has no keyboard access to its shapes: its table (regions as rows) comes with it.
+    mapped = params.chart == "map" and view.ok and view.sections
     return html.Div([
         label,
+        html.P(" ".join(view.notices), className="embed-notice small") if view.notices else None,
         dcc.Graph(id=ids.EMBED_GRAPH, figure=view.figure,
                   config=graph_config(params.lang, params.indicator),
                   style={"height": "92vh"}),
+        html.Details([html.Summary(_("Table")), *results_tables(view.sections, params.lang)],
+                     className="embed-table") if mapped else None,
         html.P([source_caption(app_ctx.codebook, params.lang, app_ctx.dataset.version), " · ",
                 html.A(_("Open the full view"), href=full, target="_blank", rel="noopener")],
                className="embed-caption small"),

@@ -21,6 +21,7 @@ from barometer.present.labels import (
     source_caption,
     year_span,
 )
+from barometer.present.maps import map_model, map_sections, region_map_figure
 from barometer.present.sentences import result_sentences
 from barometer.present.tables import Section, display_tables
 from barometer.stats import QueryError, compare, crosstab, trend
@@ -59,14 +60,30 @@ class Views:
         return source_caption(self.codebook, lang, self.dataset.version)
 
     def normalised(self, view: str, params: ViewParams) -> ViewParams:
-        """What a page shows of its parameters: Trends has no breakdown and follows one answer;
-        Compare shows one wave without a breakdown."""
+        """What a page shows of its parameters: Trends has no breakdown and follows one answer
+        (as lines, or a map per wave); Compare shows one wave without a breakdown."""
         if view == "trend":
             category = params.category or default_category(self.codebook, params.indicator)
-            return replace(params, category=category, by=None)
+            chart = "map" if params.chart == "map" else None
+            return replace(params, category=category, by=None, chart=chart)
         if view == "compare":
             return replace(params, by=None, years=params.years[-1:] or self.years[-1:])
         return params
+
+    def mapped_breakdowns(self, indicator: str = "") -> tuple[str, ...]:
+        """Indicators whose answers have shapes (a boundary file), in codebook order."""
+        return tuple(i.id for i in self.codebook.indicators
+                     if i.id in self.dataset.boundaries and i.id != indicator)
+
+    def map_breakdown(self, view: str, params: ViewParams) -> str | None:
+        """The breakdown a map draws: Explore's own when it has shapes; on Compare and Trends
+        the first one that has (they have no breakdown of their own); None: no map."""
+        if params.chart != "map":
+            return None
+        if view == "crosstab":
+            return params.by if params.by in self.dataset.boundaries else None
+        mapped = self.mapped_breakdowns(params.indicator)
+        return mapped[0] if mapped else None
 
     def result(self, view: str, params: ViewParams):
         """The statistics result a page (and its downloads) show."""
@@ -78,6 +95,13 @@ class Views:
         return crosstab(self.dataset, params.query())
 
     def _explore(self, params: ViewParams) -> View:
+        if params.chart == "map":
+            if self.map_breakdown("crosstab", params):
+                return self._map("crosstab", params)
+            shown = self.explore(replace(params, chart="headline"))
+            return replace(shown, params=params,
+                           notices=shown.notices + (self._no_map_notice(params),))
+
         def draw(result, note: str) -> dict:
             return self._figure(result, params, params.chart, note)
 
@@ -96,6 +120,11 @@ class Views:
 
     def _trends(self, params: ViewParams) -> View:
         params = self.normalised("trend", params)
+        if params.chart == "map":
+            if self.map_breakdown("trend", params):
+                return self._map("trend", params)  # a map per wave
+            params = replace(params, chart=None,
+                             notices=params.notices + (self._no_map_notice(params),))
         label = category_labels(self.codebook, params.indicator, params.lang).get(
             params.category or "", "")
 
@@ -108,6 +137,10 @@ class Views:
     def _compare(self, params: ViewParams) -> View:
         """Every chosen country side by side (and pooled, when asked) in one wave."""
         params = self.normalised("compare", params)
+        if params.chart == "map":
+            if self.map_breakdown("compare", params):
+                return self._map("compare", params)  # every country on one map
+            params = replace(params, notices=params.notices + (self._no_map_notice(params),))
 
         def draw(result, note: str) -> dict:
             chart = params.chart if params.chart in ("headline", "stacked") else "stacked"
@@ -115,10 +148,45 @@ class Views:
 
         return self._build(params, lambda: self.result("compare", params), draw, view="compare")
 
-    def _build(self, params: ViewParams, compute: Callable, draw: Callable,
-               view: str = "crosstab") -> View:
-        """Compute a result, then its base note, figure, tables and sentences; a query the data
-        cannot answer becomes a view with the reason as its notice."""
+    def _map(self, view: str, params: ViewParams) -> View:
+        """A map of the view's answer (`category`) by the regions of its mapped breakdown, a
+        panel per year, with its table (regions as rows): from the same crosstab by region as
+        the command line's."""
+        lang = params.lang
+        boundaries = self.dataset.boundaries[self.map_breakdown(view, params)]
+        footnote_text = self.codebook.dataset.designation_footnote
+        footnote = footnote_text.get(lang) if footnote_text else ""
+
+        def present(result, note: str):
+            model = map_model(result, self.codebook, lang, params.category)
+            if not model.cells:
+                return None, ()
+            figure = region_map_figure(result, self.codebook, lang, params.category, boundaries,
+                                       base_note=note, caption=self.caption(lang),
+                                       footnote=footnote, model=model)
+            return figure, map_sections(model, self.codebook)
+
+        # a region lies in one country: regions are never pooled
+        by = self.map_breakdown(view, params)
+        return self._build(params, lambda: crosstab(self.dataset, params.query(
+            by=by, pool="separate")), None, present=present)
+
+    def _no_map_notice(self, params: ViewParams) -> str:
+        """Why a map was asked for and another chart is shown."""
+        _ = gettext_for(params.lang)
+        mapped = self.mapped_breakdowns(params.indicator)
+        if not mapped:
+            return _("No question of this dataset has a map (its codebook links no boundary "
+                     "file), so the chart shows bars.")
+        names = ", ".join(f"“{self.codebook.indicator(i).label(params.lang)}”" for i in mapped)
+        return _("A map needs a breakdown that has shapes: choose {names} under “Break down by”. "
+                 "The chart shows bars meanwhile.").format(names=names)
+
+    def _build(self, params: ViewParams, compute: Callable, draw: Callable | None,
+               view: str = "crosstab", *, present: Callable | None = None) -> View:
+        """Compute a result, then its base note, figure, tables and sentences (`draw` gives the
+        figure, or `present` the figure and tables, None when there is nothing to draw); a
+        query the data cannot answer becomes a view with the reason as its notice."""
         question = self.codebook.indicator(params.indicator).question.get(params.lang)
         try:
             result = compute()
@@ -129,9 +197,17 @@ class Views:
         note = base_note(result, self.codebook, params.lang)
         summary = result_sentences(result, self.codebook, params.lang, view=view,
                                    category=params.category)
-        return View(params, draw(result, note),
-                    display_tables(result, self.codebook, params.lang, view=view), note,
-                    params.notices, question, summary=tuple(summary))
+        if present is None:
+            figure = draw(result, note)
+            sections = display_tables(result, self.codebook, params.lang, view=view)
+        else:
+            figure, sections = present(result, note)
+        if figure is None:
+            _ = gettext_for(params.lang)
+            return self._failed(params, _("Nothing to map: no region has a figure for this "
+                                          "answer in this choice."), question)
+        return View(params, figure, sections, note, params.notices, question,
+                    summary=tuple(summary))
 
     def nothing_there(self, params: ViewParams) -> str:
         """Why a view is empty: where and when the question was asked, if not here."""

@@ -51,9 +51,11 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             ids.COMPARE_YEAR),
         labelled(_("Chart"), dbc.RadioItems(
             id=ids.COMPARE_CHART, options=[{"label": _("One answer"), "value": "headline"},
-                                           {"label": _("Stacked to 100%"), "value": "stacked"}],
-            value=values[ids.COMPARE_CHART] if values[ids.COMPARE_CHART] in ("headline", "stacked")
-            else "headline", inline=True), ids.COMPARE_CHART),
+                                           {"label": _("Stacked to 100%"), "value": "stacked"},
+                                           {"label": _("Map"), "value": "map"}],
+            value=values[ids.COMPARE_CHART]
+            if values[ids.COMPARE_CHART] in ("headline", "stacked", "map") else "headline",
+            inline=True), ids.COMPARE_CHART),
         labelled(_("Answer shown"), dropdown(lang,
             id=ids.COMPARE_CATEGORY, options=category_options(codebook, params.indicator, lang),
             value=values[ids.COMPARE_CATEGORY], clearable=False), ids.COMPARE_CATEGORY),

@@ -187,6 +187,7 @@ def chart_options(lang: str) -> list[dict]:
             {"label": _("Grouped bars"), "value": "bars"},
             {"label": _("Stacked to 100%"), "value": "stacked"},
             {"label": _("Horizontal bars"), "value": "horizontal"},
+            {"label": _("Map"), "value": "map"},
             {"label": _("Table only"), "value": "table"}]
 
 
