@@ -297,9 +297,13 @@ def test_demo_2025_against_r(demo, tmp_path):
     case = Case("demo_2025")
     case.r_code.append('options(survey.lonely.psu = "adjust")')
     safety = answer_groups(cb, "safe_neighbourhood")
-    # Kosovo: safety by ethnicity has sampling zeros (issue 14: R's p = 0.43)
+    # Kosovo: safety by ethnicity has sampling zeros (issue 14); its test is checked against R's
+    # svychisq with the rest of the case (the demo data's invented regional differences moved
+    # the p-value of the issue's example, 0.43, so it is not pinned here)
     result = crosstab(demo, Query("safe_neighbourhood", by="ethnicity", countries=("XK",), years=(2025,)))
-    assert result.tests.iloc[0].p_value == pytest.approx(0.4338, abs=5e-5)
+    counts = result.table[~result.table["is_net"]].pivot(index="category", columns="by", values="n")
+    assert (counts == 0).any().any() and (counts > 0).any().all()  # empty cells, no empty group
+    assert len(result.tests) == 1
     case.add_result(result)
     case.r_code += ["local({", demo_read(cb, "XK_2025", "safe_neighbourhood", "ethnicity"), DESIGN_2025,
                     f'column_shares("demo_2025", "XK", 2025, des, {r_list(safety)})', "})"]

@@ -72,7 +72,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int,
     """Serve the explorer and the REST API with gunicorn (production settings, debug off).
 
     Environment: BAROMETER_CACHE_URL (redis://… shared result cache), BAROMETER_FRAME_ANCESTORS
-    (who may frame the embed view), FORWARDED_ALLOW_IPS (proxies trusted for X-Forwarded-*).
+    (who may frame the embed view), BAROMETER_SSR (0: no server-rendered first view),
+    FORWARDED_ALLOW_IPS (proxies trusted for X-Forwarded-*).
     """
     from barometer.web.serving import ConfigError, cache_config, frame_ancestors
 

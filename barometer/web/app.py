@@ -7,25 +7,39 @@ ingested or read from the cache). Gunicorn serves `app:server` (see app.py at th
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs
+import logging
+import os
+from dataclasses import replace
+from html import escape
+from urllib.parse import parse_qs, urlsplit
 
 import dash
 import flask
 from dash import ALL, Input, Output, State, dcc, html
 
 from barometer.dataset import Dataset
-from barometer.i18n import choose_lang
+from barometer.i18n import choose_lang, gettext_for
 from barometer.params import PARAMETER_TABLE, ParamTable
 from barometer.present.downloads import ViewReference, csv_bytes, xlsx_bytes
-from barometer.present.labels import download_name
+from barometer.present.labels import download_name, synthetic_notice
 from barometer.stats import QueryError
 from barometer.web import ids
 from barometer.web.context import AppContext
-from barometer.web.registry import PAGES
+from barometer.web.first_view import (
+    SETTING,
+    LinkPreview,
+    first_view_html,
+    loading_html,
+    plain_title,
+    preview_tags,
+)
+from barometer.web.panel import page_location, request_base_url
+from barometer.web.registry import PAGES, page_at
 from barometer.web.serving import configure_server
 from barometer.web.shell import shell_layout
 from barometer.web.views import query_problem
 
+log = logging.getLogger(__name__)
 ASSETS = __file__.rsplit("/barometer/", 1)[0] + "/assets"
 
 
@@ -43,16 +57,10 @@ def create_app(dataset: Dataset | None = None, *, name: str = "barometer",
         assets_folder=ASSETS,
         suppress_callback_exceptions=True,
         update_title=None,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-                   {"name": "description",
-                    "content": "Explore survey results: weighted crosstabs, trends, comparisons."}],
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.layout = html.Div([
-        dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.LANG_STORE),
-        dcc.Store(id=ids.TITLE_STORE),
-        html.Div(id=ids.SHELL),
-    ])
+    app.layout = lambda: first_render(app_ctx, *page_address())[0]
+    install_first_view(app, app_ctx)
     register_routing(app, app_ctx)
     for page in PAGES:
         if hasattr(page.module, "register"):
@@ -72,6 +80,86 @@ def register_resources(app: dash.Dash) -> None:
     deploy or worker recycle."""
     with app.server.app_context():
         app._setup_server()  # noqa: SLF001 - Dash's own first-request set-up, run ahead of time
+
+
+def page_address() -> tuple[str, str]:
+    """(path, query string) of the page being rendered: the request's own for the HTML, the
+    page's address (the Referer header, sent to the same origin in full) for `_dash-layout`."""
+    if not flask.has_request_context():
+        return "/", ""
+    request = flask.request
+    if request.path.startswith("/_dash-"):
+        address = urlsplit(request.referrer or "/")
+        return address.path or "/", "?" + address.query if address.query else ""
+    query = request.query_string.decode("utf-8", "replace")
+    return request.path, "?" + query if query else ""
+
+
+def first_render(app_ctx: AppContext, pathname: str, search: str) -> tuple[html.Div, str]:
+    """(the whole first render of a page, its window title): the shell's URL and language, and
+    the page in its frame with its result already in place, so no callback has to run before
+    the first number shows (`render_shell` answers later navigation between pages)."""
+    lang = request_lang(search)
+    frame, title = shell_layout(app_ctx, pathname, search, lang)
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False,
+                     **page_location(request_base_url(), pathname, search)),
+        dcc.Store(id=ids.LANG_STORE, data=lang),
+        dcc.Store(id=ids.TITLE_STORE, data=title),
+        html.Div(frame, id=ids.SHELL),
+    ]), title
+
+
+def install_first_view(app: dash.Dash, app_ctx: AppContext) -> None:
+    """Every page's HTML carries its first view (`barometer.web.first_view`) in the mount point,
+    and its title, description and link-preview tags; `BAROMETER_SSR=0` leaves the mount point
+    to Dash's "Loading..." (the page benchmark's baseline)."""
+    plain = app.interpolate_index
+    server_rendered = os.environ.get(SETTING, "1") != "0"
+
+    def interpolate_index(**parts: str) -> str:
+        path, search = page_address()
+        lang = request_lang(search)
+        layout, title = first_render(app_ctx, path, search)
+        parts["title"] = escape(title)
+        parts["metas"] = parts.get("metas", "") + preview_tags(
+            link_preview(app_ctx, path, search, lang))
+        if server_rendered:
+            try:
+                first = first_view_html(layout)
+            except Exception:  # the app still renders the page; the HTML never breaks for this
+                log.exception("no first view for %s%s", path, search)
+                first = loading_html()
+            parts["app_entry"] = f'<div id="react-entry-point">{first}</div>'
+        return plain(**parts).replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = interpolate_index
+
+
+def link_preview(app_ctx: AppContext, path: str, search: str, lang: str) -> LinkPreview:
+    """A page's link preview: for a page of results its chart's title and its result in words,
+    with the picture of the same view (`/preview.png` with the page's query)."""
+    _ = gettext_for(lang)
+    page = page_at(path) or PAGES[0]
+    params = replace(app_ctx.params.parse(search, app_ctx.codebook, app_ctx.years,
+                                          view=page.view), lang=lang)
+    site = app_ctx.codebook.dataset.title.get(lang)
+    base = request_base_url()
+    view = page.module.page_view(app_ctx, params) if hasattr(page.module, "page_view") else None
+    if view is not None and view.ok:
+        title = f"{plain_title(view.figure)} · {site}"
+        description = " ".join(view.summary)
+    else:
+        title = f"{page.name(lang)} · {site}"
+        description = _("Explore survey results: weighted crosstabs, trends, comparisons.")
+    if app_ctx.codebook.dataset.synthetic and synthetic_notice(lang) not in description.lower():
+        description += " · " + synthetic_notice(lang)
+    query = search.lstrip("?")
+    which = page.path.strip("/")
+    image_query = "&".join(q for q in (query, f"page={which}" if which else "") if q)
+    return LinkPreview(title=title, description=description, url=base + page.path + search,
+                       image=f"{base}/preview.png" + (f"?{image_query}" if image_query else ""),
+                       site=site, lang=lang)
 
 
 def request_lang(search: str) -> str:
@@ -107,6 +195,7 @@ def register_routing(app: dash.Dash, app_ctx: AppContext) -> None:
         Output(ids.TITLE_STORE, "data"),
         Input(ids.URL, "pathname"),
         State(ids.URL, "search"),
+        prevent_initial_call=True,  # the first render is `first_render`'s
     )
     def render_shell(pathname, search):
         lang = request_lang(search)

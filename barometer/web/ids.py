@@ -68,6 +68,8 @@ class ResultIds:
     controls: str
     toggle: str
     choices: str
+    canonical: str
+    """A store holding the view's own query string, written into the address bar on arrival."""
 
     @classmethod
     def for_page(cls, page: str) -> ResultIds:
@@ -80,7 +82,7 @@ EXPLORE = ResultIds(question="indicator-question", summary="summary", notices="n
                     copy="copy-link", copied="copied", csv="download-csv", xlsx="download-xlsx",
                     svg="download-svg", png="download-png", citation="citation",
                     controls="explore-controls", toggle="explore-toggle",
-                    choices="explore-choices")
+                    choices="explore-choices", canonical="explore-canonical")
 # legacy names of Explore's panel, used by tests and the download script
 GRAPH, TABLE, BASE_NOTE, NOTICES = EXPLORE.graph, EXPLORE.table, EXPLORE.note, EXPLORE.notices
 INDICATOR_QUESTION, PERMALINK, COPY_LINK = EXPLORE.question, EXPLORE.permalink, EXPLORE.copy

@@ -18,6 +18,7 @@ from barometer.present.labels import source_caption, synthetic_notice
 from barometer.web import ids
 from barometer.web.components import graph_config, results_tables
 from barometer.web.context import AppContext
+from barometer.web.panel import page_location, request_base_url
 from barometer.web.registry import PAGES, page_at
 
 
@@ -112,7 +113,8 @@ def shell_layout(app_ctx: AppContext, pathname: str | None, search: str | None,
                             dcc.Link(_("Back to Explore"), href="/")])
         title = _("Page not found") + " · " + site
     else:
-        content = page.module.layout(app_ctx, params)
+        location = page_location(request_base_url(), page.path, search)
+        content = page.module.layout(app_ctx, params, location)
         title = page.name(lang) + " · " + site
     path = page.path if page else ""
     frame = html.Div([

@@ -45,6 +45,14 @@ class View:
     summary: tuple[str, ...] = ()
 
 
+def _cached_by_params_and_notices(build: Callable[[ViewParams], View], size: int
+                                  ) -> Callable[[ViewParams], View]:
+    """`build`, cached. Parameters compare equal whatever notices their link gave ("The link asks
+    for …"), but a view shows them: they are part of the key."""
+    cached = lru_cache(maxsize=size)(lambda params, _notices: build(params))
+    return lambda params: cached(params, params.notices)
+
+
 class Views:
     """Views over one dataset, cached by parameters (results are small; the cache is bounded)."""
 
@@ -52,9 +60,9 @@ class Views:
         self.dataset = dataset
         self.codebook = dataset.codebook
         self.years = data_years(dataset)
-        self.explore = lru_cache(maxsize=cache_size)(self._explore)
-        self.trends = lru_cache(maxsize=cache_size)(self._trends)
-        self.compare = lru_cache(maxsize=cache_size)(self._compare)
+        self.explore = _cached_by_params_and_notices(self._explore, cache_size)
+        self.trends = _cached_by_params_and_notices(self._trends, cache_size)
+        self.compare = _cached_by_params_and_notices(self._compare, cache_size)
 
     def caption(self, lang: str) -> str:
         return source_caption(self.codebook, lang, self.dataset.version)

@@ -9,6 +9,7 @@ from barometer.params import ViewParams
 from barometer.present.labels import disclosure_rules
 from barometer.present.methods import formulas, method_sections
 from barometer.web.context import AppContext
+from barometer.web.panel import PageLocation
 
 
 def method_formulas(lang: str) -> html.Details:
@@ -34,7 +35,8 @@ def method_parts(app_ctx: AppContext, lang: str) -> list:
     return parts
 
 
-def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+def layout(app_ctx: AppContext, params: ViewParams, _location: PageLocation | None = None
+           ) -> html.Div:
     _ = gettext_for(params.lang)
     info = app_ctx.codebook.dataset
     return html.Div([

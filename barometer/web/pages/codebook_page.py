@@ -12,6 +12,7 @@ from barometer.params import ViewParams
 from barometer.textsearch import codebook_index
 from barometer.web import ids
 from barometer.web.context import AppContext
+from barometer.web.panel import PageLocation
 
 
 def indicator_card(app_ctx: AppContext, ind: Indicator, lang: str) -> html.Article:
@@ -93,7 +94,8 @@ def filtered_cards(app_ctx: AppContext, query: str, lang: str, topic: str = "") 
     return out
 
 
-def layout(app_ctx: AppContext, params: ViewParams) -> html.Div:
+def layout(app_ctx: AppContext, params: ViewParams, _location: PageLocation | None = None
+           ) -> html.Div:
     _ = gettext_for(params.lang)
     codebook, lang = app_ctx.codebook, params.lang
     contents = html.Nav([

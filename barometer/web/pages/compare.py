@@ -16,9 +16,16 @@ from barometer.web.components import (
     register_question_search,
 )
 from barometer.web.context import AppContext
-from barometer.web.pages.explore import request_base_url
-from barometer.web.panel import page_layout, panel_outputs, panel_update, register_panel
+from barometer.web.panel import (
+    PageLocation,
+    page_layout,
+    panel_outputs,
+    panel_update,
+    register_panel,
+    request_base_url,
+)
 from barometer.web.sync import Controls, checklist, last_of, select, switch
+from barometer.web.views import View
 
 VIEW = "compare"
 CONTROLS = Controls((
@@ -32,8 +39,18 @@ CONTROLS = Controls((
 ))
 
 
-def layout(app_ctx: AppContext, params) -> html.Div:
+def page_view(app_ctx: AppContext, params) -> View:
+    """What this page shows for `params` (also read by the page's link preview)."""
+    return app_ctx.views.compare(params)
+
+
+def layout(app_ctx: AppContext, params, location: PageLocation | None = None) -> html.Div:
+    """The page for `params`, its result already in place (see `panel.page_layout`)."""
     _ = gettext_for(params.lang)
+    view = page_view(app_ctx, params)
+    params = view.params
+    panel = panel_update(app_ctx, view, VIEW, app_ctx.params.encode(params, VIEW),
+                         request_base_url(), page_path="/compare")
     lang, codebook = params.lang, app_ctx.codebook
     values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
@@ -67,7 +84,8 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             value=values[ids.COMPARE_POOL]), ids.COMPARE_POOL),
         dbc.Switch(id=ids.COMPARE_WEIGHTED, label=_("Weighted"), value=values[ids.COMPARE_WEIGHTED]),
     ]
-    return page_layout(ids.COMPARE_URL, ids.COMPARE, controls, lang, graph_height="480px")
+    return page_layout(ids.COMPARE_URL, ids.COMPARE, controls, lang, graph_height="480px",
+                       panel=panel, location=location)
 
 
 def register(app, app_ctx: AppContext) -> None:
@@ -79,6 +97,7 @@ def register(app, app_ctx: AppContext) -> None:
         Input(ids.COMPARE_URL, "search"),
         [Input(i, "value") for i in CONTROLS.ids],
         State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,  # the page's first render already shows its URL's view
     )
     def update_compare(search, *args):
         *values, lang = args

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import flask
 from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 
 from barometer.i18n import gettext_for
@@ -27,13 +26,16 @@ from barometer.web.components import (
 )
 from barometer.web.context import AppContext
 from barometer.web.panel import (
+    PageLocation,
     PanelUpdate,
     page_layout,
     panel_outputs,
     panel_update,
     register_panel,
+    request_base_url,
 )
 from barometer.web.sync import Controls, checklist, select, switch
+from barometer.web.views import View
 
 VIEW = "crosstab"
 CONTROLS = Controls((
@@ -48,11 +50,6 @@ CONTROLS = Controls((
     select("category", ids.CATEGORY),
 ))
 YEAR_CONTROLS = (ids.YEAR_ONE, ids.COMPARE_YEARS, ids.YEAR)
-
-
-def request_base_url() -> str:
-    """The site's own address as the visitor reached it (for citations)."""
-    return flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
 
 
 def filter_query(filter_indicators: Sequence, filter_values: Sequence) -> dict[str, list[str]]:
@@ -135,9 +132,19 @@ def year_picker(app_ctx: AppContext, params, lang: str) -> html.Div:
     ], id="year-picker", className="mb-3 year-picker" + (" comparing" if comparing else ""))
 
 
-def layout(app_ctx: AppContext, params) -> html.Div:
+def page_view(app_ctx: AppContext, params) -> View:
+    """What this page shows for `params` (also read by the page's link preview)."""
+    return app_ctx.views.explore(params)
+
+
+def layout(app_ctx: AppContext, params, location: PageLocation | None = None) -> html.Div:
+    """The page for `params`, its result already in place (see `panel.page_layout`)."""
     _ = gettext_for(params.lang)
+    view = page_view(app_ctx, params)
+    params = view.params
     codebook, lang = app_ctx.codebook, params.lang
+    search = app_ctx.params.encode(params, VIEW)
+    panel = panel_update(app_ctx, view, VIEW, search, request_base_url(), page_path="/")
     values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
         labelled(_("Question"), dropdown(lang,
@@ -178,7 +185,8 @@ def layout(app_ctx: AppContext, params) -> html.Div:
                                      {"label": _("of total"), "value": "total"}],
             value=values[ids.PERCENT], inline=True), ids.PERCENT),
     ]
-    return page_layout(ids.EXPLORE_URL, ids.EXPLORE, controls, lang, graph_height="560px")
+    return page_layout(ids.EXPLORE_URL, ids.EXPLORE, controls, lang, graph_height="560px",
+                       panel=panel, location=location)
 
 
 def chart_options(lang: str) -> list[dict]:
@@ -267,7 +275,7 @@ def register(app, app_ctx: AppContext) -> None:
         Input({"type": ids.FILTER_INDICATOR, "index": ALL}, "value"),
         Input({"type": ids.FILTER_VALUES, "index": ALL}, "value"),
         State(ids.LANG_STORE, "data"),
-        prevent_initial_call="initial_duplicate",
+        prevent_initial_call=True,  # the page's first render already shows its URL's view
     )
     def update_explore(search, *args):
         *control_values, year_one, comparing, year_list, filter_indicators, filter_values, lang = \

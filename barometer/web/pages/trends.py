@@ -16,9 +16,16 @@ from barometer.web.components import (
     register_question_search,
 )
 from barometer.web.context import AppContext
-from barometer.web.pages.explore import request_base_url
-from barometer.web.panel import page_layout, panel_outputs, panel_update, register_panel
+from barometer.web.panel import (
+    PageLocation,
+    page_layout,
+    panel_outputs,
+    panel_update,
+    register_panel,
+    request_base_url,
+)
 from barometer.web.sync import Controls, checklist, select, switch
+from barometer.web.views import View
 
 VIEW = "trend"
 CONTROLS = Controls((
@@ -29,8 +36,18 @@ CONTROLS = Controls((
 ))
 
 
-def layout(app_ctx: AppContext, params) -> html.Div:
+def page_view(app_ctx: AppContext, params) -> View:
+    """What this page shows for `params` (also read by the page's link preview)."""
+    return app_ctx.views.trends(params)
+
+
+def layout(app_ctx: AppContext, params, location: PageLocation | None = None) -> html.Div:
+    """The page for `params`, its result already in place (see `panel.page_layout`)."""
     _ = gettext_for(params.lang)
+    view = page_view(app_ctx, params)
+    params = view.params
+    panel = panel_update(app_ctx, view, VIEW, app_ctx.params.encode(params, VIEW),
+                         request_base_url(), page_path="/trends")
     lang = params.lang
     values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
@@ -48,7 +65,7 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             _("None ticked: all countries.")),
         dbc.Switch(id=ids.TRENDS_WEIGHTED, label=_("Weighted"), value=values[ids.TRENDS_WEIGHTED]),
     ]
-    return page_layout(ids.TRENDS_URL, ids.TRENDS, controls, lang)
+    return page_layout(ids.TRENDS_URL, ids.TRENDS, controls, lang, panel=panel, location=location)
 
 
 def register(app, app_ctx: AppContext) -> None:
@@ -60,6 +77,7 @@ def register(app, app_ctx: AppContext) -> None:
         Input(ids.TRENDS_URL, "search"),
         [Input(i, "value") for i in CONTROLS.ids],
         State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,  # the page's first render already shows its URL's view
     )
     def update_trends(search, *args):
         *values, lang = args
