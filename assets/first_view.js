@@ -1,32 +1,101 @@
-/* The first view (the page as the server rendered it, see barometer/web/first_view.py) stays
-   where it is until the app has drawn the same view: React renders into the mount point, hidden
-   and out of the flow, and the static page gives way once the app's chart (or, without a chart,
-   its main content) is there. The numbers never leave their place, and nothing flashes. */
+/* The first view (the page as the server rendered it, see barometer/web/first_view.py) is on the
+   screen before any of the app's scripts: they load once it has been painted (the server leaves
+   their tags inert, with `data-src`, and this file as the page's one deferred script). React then
+   renders the app into the mount point, hidden and out of the flow; once the app's chart box is
+   laid out, the app takes the first view's place, and the static chart stays over the app's
+   chart box until Plotly has drawn there. The numbers never leave their place. */
 (function () {
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
+    var inert = document.querySelectorAll("script[data-src]");
+
+    function loadApp() {
+        var sources = Array.prototype.map.call(inert, function (tag) {
+            return tag.getAttribute("data-src");
+        });
+        sources.forEach(function (src, i) {
+            var script = document.createElement("script");
+            script.src = src;
+            script.async = false;  // run in the order given, as the tags would have
+            if (i === sources.length - 1) {
+                script.onload = function () { window.renderer = new window.DashRenderer(); };
+            }
+            document.head.appendChild(script);
+        });
+    }
+
+    if (inert.length) {
+        // once a frame with the first view in it has been painted (the frame after the first)
+        window.requestAnimationFrame(function () {
+            window.requestAnimationFrame(function () { window.setTimeout(loadApp, 0); });
+        });
+    }
     if (!first || !mount) { return; }
     mount.parentNode.insertBefore(first, mount);
     mount.classList.add("taking-over");
-    var waitsForChart = first.querySelector(".first-chart") !== null;
+    var staticChart = first.querySelector(".first-chart .static-chart");
+    if (staticChart && staticChart.getBoundingClientRect().height === 0) {
+        staticChart = null;  // a chart the page does not show (a table-only view)
+    }
+    var cover = null;
+
+    function appChart() { return mount.querySelector(".dash-graph"); }
+    function drawn() { return mount.querySelector(".js-plotly-plot .main-svg") !== null; }
 
     function ready() {
         if (!mount.querySelector("main, .embed")) { return false; }
-        return !waitsForChart || mount.querySelector(".js-plotly-plot .main-svg") !== null;
+        var chart = appChart();
+        return !staticChart || drawn() || (chart !== null && chart.offsetHeight > 0);
     }
 
+    function coverAppChart() {
+        // the static chart over the app's chart box, until Plotly has drawn in it
+        var chart = appChart();
+        if (!staticChart || drawn() || !chart) { return; }
+        var box = chart.getBoundingClientRect();
+        cover = document.createElement("div");
+        cover.className = "first-chart-cover";
+        cover.setAttribute("aria-hidden", "true");
+        cover.style.left = (box.left + window.scrollX) + "px";
+        cover.style.top = (box.top + window.scrollY) + "px";
+        cover.style.width = box.width + "px";
+        cover.style.height = box.height + "px";
+        staticChart.setAttribute("height", box.height);
+        cover.appendChild(staticChart);
+        document.body.appendChild(cover);
+    }
+
+    function uncover() {
+        if (cover && (drawn() || !document.body.contains(appChart()))) {
+            cover.remove();
+            cover = null;
+        }
+    }
+
+    var handedOver = false;
     function handOver() {
-        observer.disconnect();
+        if (handedOver) { return; }
+        handedOver = true;
         window.clearTimeout(timer);
         var scroll = window.scrollY;
         mount.classList.remove("taking-over");
         first.remove();
         window.scrollTo(0, scroll);
+        coverAppChart();
+        window.addEventListener("resize", function () { if (cover) { cover.remove(); cover = null; } });
     }
 
     var observer = new MutationObserver(function () {
-        if (ready()) { window.requestAnimationFrame(handOver); }
+        if (!handedOver && ready()) { handOver(); }
+        if (handedOver) {
+            uncover();
+            if (!cover) { observer.disconnect(); }
+        }
     });
     observer.observe(mount, {childList: true, subtree: true});
-    var timer = window.setTimeout(handOver, 15000);  // never keep a static page for good
+    var poll = window.setInterval(function () {  // a laid-out box changes no node: look, too
+        if (!handedOver && ready()) { handOver(); }
+        if (handedOver) { window.clearInterval(poll); }
+    }, 50);
+    var timer = window.setTimeout(handOver, 20000);  // never keep a static page for good
 })();

@@ -48,8 +48,9 @@ def inline_script_hashes(page: str) -> set[str]:
     hashes = set()
     page = re.sub(r"<!--.*?-->", "", page, flags=re.S)  # e.g. Dash's [if IE] notice
     for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.S):
-        if "src=" in attrs or "application/json" in attrs:
-            continue
+        kind = re.search(r'type="([^"]+)"', attrs)
+        if "src=" in attrs or (kind and "javascript" not in kind.group(1)):
+            continue  # external, or data (JSON, an inert tag the page loads later)
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         hashes.add(f"'sha256-{digest}'")
     return hashes

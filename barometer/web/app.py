@@ -32,6 +32,7 @@ from barometer.web.first_view import (
     loading_html,
     plain_title,
     preview_tags,
+    scripts_after_first_paint,
 )
 from barometer.web.panel import page_location, request_base_url
 from barometer.web.registry import PAGES, page_at
@@ -127,9 +128,12 @@ def install_first_view(app: dash.Dash, app_ctx: AppContext) -> None:
         if server_rendered:
             try:
                 first = first_view_html(layout)
+                scripts, renderer = scripts_after_first_paint(parts["scripts"])
             except Exception:  # the app still renders the page; the HTML never breaks for this
                 log.exception("no first view for %s%s", path, search)
                 first = loading_html()
+            else:
+                parts["scripts"], parts["renderer"] = scripts, renderer
             parts["app_entry"] = f'<div id="react-entry-point">{first}</div>'
         return plain(**parts).replace("<html>", f'<html lang="{lang}">', 1)
 

@@ -234,6 +234,29 @@ def first_view_html(layout) -> str:
             f"{component_html(layout)}</div>")
 
 
+SCRIPT_TAG = re.compile(r'<script src="([^"]+)"></script>')
+LOADER = "/assets/first_view.js"
+
+
+def scripts_after_first_paint(scripts: str) -> tuple[str, str]:
+    """(the page's scripts, its renderer) rearranged so that the first view is painted before
+    any of the app's scripts loads: their tags stay in place but inert (`data-src`), and
+    `assets/first_view.js`, the page's one deferred script, loads them in order once the first
+    view is on the screen, then starts Dash's renderer itself. Inline scripts (clientside
+    callbacks, which need no library) run where they are, under the CSP's hashes."""
+    if not any(src.startswith(LOADER) for src in SCRIPT_TAG.findall(scripts)):
+        raise ValueError(f"{LOADER} is not among the page's scripts")
+
+    def inert(match: re.Match) -> str:
+        src = match.group(1)
+        if src.startswith(LOADER):
+            return f'<script src="{src}" defer></script>'
+        return f'<script type="text/plain" data-src="{src}"></script>'
+
+    renderer = '<script id="_dash-renderer" type="text/plain">new DashRenderer()</script>'
+    return SCRIPT_TAG.sub(inert, scripts), renderer
+
+
 def loading_html() -> str:
     """Dash's own placeholder, where the first view is switched off."""
     return '<div class="_dash-loading">Loading...</div>'
