@@ -29,6 +29,7 @@ from werkzeug.exceptions import HTTPException
 from barometer.i18n import choose_lang, gettext_for
 from barometer.web.api import CACHE_EXTENSION, register_api
 from barometer.web.assistant_route import register_mcp
+from barometer.web.plotly_bundle import is_bundle_request, register_plotly_bundle
 from barometer.web.problems import API_PREFIX, problem_response
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,7 @@ class StaticCompressionCache:
 
 
 def static_compression_key(request: flask.Request) -> str:
-    if request.method == "GET" and is_fingerprinted(request):
+    if request.method == "GET" and (is_fingerprinted(request) or is_bundle_request(request)):
         return request.full_path
     return ""
 
@@ -172,6 +173,7 @@ def configure_server(app: dash.Dash) -> None:
     server.extensions[CACHE_EXTENSION] = cache
     register_api(server, app_ctx)
     register_mcp(server, app_ctx)
+    register_plotly_bundle(app)  # the basic plotly.js where Dash fetches plotly.min.js
 
     server.config.update(
         COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,
