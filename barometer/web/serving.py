@@ -29,7 +29,9 @@ from werkzeug.exceptions import HTTPException
 from barometer.i18n import choose_lang, gettext_for
 from barometer.web.api import CACHE_EXTENSION, register_api
 from barometer.web.assistant_route import register_mcp
+from barometer.web.edge_cache import install_edge_cache
 from barometer.web.plotly_bundle import is_bundle_request, register_plotly_bundle
+from barometer.web.preview_route import register_preview
 from barometer.web.problems import API_PREFIX, problem_response
 
 log = logging.getLogger(__name__)
@@ -174,6 +176,7 @@ def configure_server(app: dash.Dash) -> None:
     register_api(server, app_ctx)
     register_mcp(server, app_ctx)
     register_plotly_bundle(app)  # the basic plotly.js where Dash fetches plotly.min.js
+    register_preview(server, app_ctx)  # /preview.png, the link-preview image
 
     server.config.update(
         COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,
@@ -216,6 +219,10 @@ def configure_server(app: dash.Dash) -> None:
         elif "Cache-Control" not in headers:
             headers["Cache-Control"] = "no-cache"
         return response
+
+    # Registered after security_headers, so it runs before it (Flask runs after-request
+    # functions in reverse): pages and API answers get their ETag and shared-cache lifetime.
+    install_edge_cache(server, app_ctx.dataset.version)
 
     @server.before_request
     def check_callback_payload():
