@@ -31,6 +31,8 @@ test: install lint
 bench: install
 	$(BIN)/python benchmarks/bench_stats.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_preview.py
+	$(BIN)/python benchmarks/bench_scripts.py
 
 i18n-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --project barometer -o barometer/locale/messages.pot barometer

@@ -75,6 +75,12 @@ def text_card_png(headline: str, label: str = "", title: str = "") -> bytes:
     return _png(fig)
 
 
+def warm_up() -> None:
+    """Import matplotlib and draw one text card: a server calls this before it forks its
+    workers, so that no visitor's first preview pays the import (about a second)."""
+    text_card_png("barometer")
+
+
 def blank_png() -> bytes:
     """The last resort: a white 1200×630 PNG (when even the text card cannot be drawn)."""
     from PIL import Image
