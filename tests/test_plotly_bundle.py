@@ -76,3 +76,33 @@ def test_dash_plotly_address_serves_the_partial_bundle_with_a_strong_etag(datase
     assert len(compressed.data) < len(response.data) / 2
     full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     assert len(response.data) < 0.5 * full.stat().st_size
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("path", "drawn"), [
+    ("/?indicator=trust_police&by=gender&country=XK&year=2024", "#graph .bars path"),
+    ("/trends?indicator=trust_police&country=AL,XK", "#trends-graph .scatterlayer .js-line"),
+    ("/?indicator=safe_neighbourhood&by=region&country=AL&year=2025&chart=map",
+     "#graph .scatterlayer .js-fill"),
+])
+def test_pages_draw_with_the_partial_bundle(live_server, page, path, drawn):
+    """In Chromium: the chart is drawn, Plotly came from the partial bundle (and nothing else
+    fetched plotly.js), and the console stays clean (the `page` fixture asserts it)."""
+    fetched = []
+    page.on("response", lambda r: fetched.append((r.url, r)) if "plotly" in r.url else None)
+    page.goto(live_server + path)
+    page.wait_for_selector(drawn, state="attached")
+    assert page.evaluate("Object.keys(window.Plotly.PlotSchema.get().traces).sort()") == sorted(
+        bundled_trace_types())
+    assert [url.split("?")[0] for url, _ in fetched] == [live_server + "/" + DASH_PLOTLY_PATH]
+    assert len(fetched[0][1].body()) == BUNDLE.stat().st_size
+
+
+@pytest.mark.browser
+def test_pages_without_a_chart_load_no_plotly(live_server, page):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    for path in ("/codebook", "/about"):
+        page.goto(live_server + path)
+        page.wait_for_load_state("networkidle")
+    assert fetched and not [url for url in fetched if "plotly" in url]
