@@ -26,6 +26,8 @@ class PreviewCard:
     """What a preview shows: the chart's figure dict and its words, in the reader's language."""
 
     figure: dict
+    title: str = ""
+    """The title when the figure has none (a view that shows no figure)."""
     headline: str = ""
     note: str = ""
     label: str = ""
@@ -57,7 +59,7 @@ def card_figure(card: PreviewCard):
 
     fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="white")
     title, subtitle = title_parts(card.figure)
-    top = _header(fig, title, subtitle, card.label)
+    top = _header(fig, title or card.title, subtitle, card.label)
     bottom = _footer(fig, card.headline, card.note)
     _draw_figure(fig, card.figure, (0.04, bottom + 0.03, 0.92, top - bottom - 0.06))
     return fig
@@ -153,8 +155,9 @@ def _draw_figure(fig, figure: dict, rect: tuple[float, float, float, float]) -> 
     drawn = [t for t in data if not _legend_only(t)]
     if not drawn:
         for note in layout.get("annotations", []):
-            fig.text(left + width / 2, bottom + height / 2, plain(note.get("text", "")),
-                     ha="center", va="center", fontsize=18, color=GREY, family=FONT, wrap=True)
+            message = "\n".join(textwrap.wrap(plain(note.get("text", "")), 70)[:5])
+            fig.text(left + width / 2, bottom + height / 2, message, ha="center", va="center",
+                     fontsize=18, color=GREY, family=FONT)
         return
     entries = [t for t in drawn if t.get("showlegend", True) is not False and t.get("name")]
     has_legend = bool(legend) or len({t.get("name") for t in entries}) > 1

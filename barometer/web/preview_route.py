@@ -108,16 +108,16 @@ def preview_view(app_ctx: AppContext, args: list[tuple[str, str]], lang: str):
 
 def card_of(app_ctx: AppContext, shown, lang: str) -> PreviewCard:
     _ = gettext_for(lang)
-    headline = shown.summary[0] if shown.summary else (
-        shown.notices[0] if shown.notices else shown.question)
+    headline = shown.summary[0] if shown.summary else ""  # (a view without figures says why)
     label = _("synthetic demonstration data") if app_ctx.dataset.synthetic else ""
-    return PreviewCard(figure=shown.figure, headline=headline, note=shown.note, label=label)
+    return PreviewCard(figure=shown.figure, title=shown.question, headline=headline,
+                       note=shown.note, label=label)
 
 
 def fallback_png(card: PreviewCard) -> bytes:
     """The text card of a preview (a blank image if even that cannot be drawn)."""
     try:
-        return text_card_png(card.headline, card.label, title_parts(card.figure)[0])
+        return text_card_png(card.headline, card.label, title_parts(card.figure)[0] or card.title)
     except Exception:  # noqa: BLE001
         log.exception("the preview text card could not be drawn")
         return blank_png()
