@@ -8,6 +8,7 @@ import io
 import re
 import threading
 import time
+from urllib.parse import parse_qsl
 
 import pytest
 from matplotlib.patches import Rectangle
@@ -176,6 +177,23 @@ def test_a_slow_drawing_answers_the_text_card_then_stores_the_chart(client, app,
         time.sleep(0.2)
     assert not later.get_etag()[0].endswith("-fallback")
     assert png_size(later.data) == (1200, 630) and later.data != first.data
+
+
+@pytest.mark.parametrize(("path", "view", "search"), [
+    ("/", "crosstab", "?" + PERMALINK + "&embed=1"),
+    ("/trends", "trend", "?indicator=trust_police&country=AL,XK&chart=map"),
+    ("/compare", "compare", "?indicator=trust_eu&pool=equal&year=2024"),
+])
+def test_a_page_s_preview_address_draws_the_page_s_view(dataset, path, view, search):
+    app_ctx = AppContext.for_dataset(dataset)
+    address = preview_route.preview_address(path, search, "sr-Cyrl")
+    assert address.startswith("/preview.png?") and "lang=sr-Cyrl" in address
+    args = parse_qsl(address.split("?", 1)[1])
+    drawn = preview_route.preview_view(app_ctx, args, "sr-Cyrl")
+    shown = {"crosstab": app_ctx.views.explore, "trend": app_ctx.views.trends,
+             "compare": app_ctx.views.compare}[view](app_ctx.view_params(search, "sr-Cyrl",
+                                                                         view=view))
+    assert drawn == shown
 
 
 # -- disclosure: no hidden figure in a preview ------------------------------------------------

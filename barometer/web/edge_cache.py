@@ -1,6 +1,7 @@
 """Answers a shared cache (a reverse proxy, a CDN) may keep: a permalink's HTML, its preview
-image and the API's answers depend only on the address (path and query), the language, the data
-version and the release of the app. Their strong ETag is computed from exactly those, before any
+image and the API's answers depend only on the address (path and query; for a page also the
+host it was asked at, which its links carry), the language, the data version and the release
+of the app. Their strong ETag is computed from exactly those, before any
 work, so a conditional request is answered `304` at once; `Cache-Control` lets a shared cache
 keep them a while and serve them stale while it revalidates.
 
@@ -98,7 +99,9 @@ def request_tag(request: flask.Request, kind: str, data_version: str) -> tuple[s
     if kind == "api":  # the API speaks the language its query names (default English)
         return representation_tag(kind, request.path, query, asked or "", data_version), False
     lang = choose_lang(asked, request.headers.get("Accept-Language"))
-    return representation_tag(kind, request.path, query, lang, data_version), not asked
+    # a page's links and citation carry the address it was asked at
+    where = request.host_url.rstrip("/") + request.path
+    return representation_tag(kind, where, query, lang, data_version), not asked
 
 
 def install_edge_cache(server: flask.Flask, data_version: str) -> None:

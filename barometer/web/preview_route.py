@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 PREVIEW_PATH = "/preview.png"
 PAGE_VIEWS = {"": "crosstab", "explore": "crosstab", "trends": "trend", "compare": "compare"}
 """`page=` of a preview request -> the view it draws."""
+PAGE_OF_PATH = {"/": "", "/trends": "trends", "/compare": "compare"}
+"""A page's path -> its `page=` in a preview address."""
 RENDERS = 1  # matplotlib's text layout is not meant for many threads; one at a time per process
 WAIT_SECONDS = 2.0
 RENDER_SECONDS = 3.0
@@ -93,6 +95,16 @@ class PreviewRenderer:
         except Exception:  # noqa: BLE001 - a preview that cannot be drawn gets the text card
             log.exception("preview could not be drawn")
         return None
+
+
+def preview_address(page_path: str, search: str, lang: str) -> str:
+    """The preview image (`og:image`) address of the view a page shows: the page's own query,
+    its `page=` and its language (explicit: link-preview robots send no Accept-Language)."""
+    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+             if k not in ("embed", "page", "lang")]
+    page = PAGE_OF_PATH.get(page_path, "")
+    return PREVIEW_PATH + "?" + urlencode([*pairs, *([("page", page)] if page else []),
+                                            ("lang", lang)])
 
 
 def preview_view(app_ctx: AppContext, args: list[tuple[str, str]], lang: str):
