@@ -40,12 +40,13 @@ def main() -> None:
             httpx.Client(base_url=base, timeout=60) as client:
         first, response = timed(client, "/preview.png?indicator=trust_police&lang=sq")
         assert response.status_code == 200, response.text[:200]
-        cold, cached, revalidated, fallbacks = [], [], [], 0
+        cold, cached, revalidated, sizes, fallbacks = [], [], [], [], 0
         for url in VIEWS:
             seconds, response = timed(client, url + "&lang=en")
             assert response.status_code == 200 and response.headers["content-type"] == "image/png"
             fallbacks += response.headers["etag"].endswith('-fallback"')
             cold.append(seconds)
+            sizes.append(len(response.content))
             time.sleep(0.05)  # the drawing thread stores the image right after answering
             for _ in range(REPEATS):
                 seconds, again = timed(client, url + "&lang=en")
@@ -60,6 +61,7 @@ def main() -> None:
                "cold_max_s": round(max(cold), 3),
                "cached_median_ms": round(1000 * statistics.median(cached), 2),
                "conditional_304_median_ms": round(1000 * statistics.median(revalidated), 2),
+               "png_median_kb": round(statistics.median(sizes) / 1e3, 1),
                "views": len(VIEWS), "fallback_cards": fallbacks}
     print(f"first preview of the worker: {figures['first_in_process_s']} s")
     print(f"cold (never drawn) preview, median of {len(VIEWS)}: {figures['cold_median_s']} s "
@@ -67,6 +69,7 @@ def main() -> None:
     print(f"cached preview, median of {len(cached)}: {figures['cached_median_ms']} ms "
           "(target <= 20 ms)")
     print(f"conditional request (304), median: {figures['conditional_304_median_ms']} ms")
+    print(f"PNG size, median: {figures['png_median_kb']} KB; fallback cards: {fallbacks}")
     print(json.dumps(figures))
 
 
