@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8050
 
-.PHONY: run test install lint bench translations i18n-update clean-cache
+.PHONY: run test install lint bench translations i18n-update clean-cache plotly-bundle
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,8 @@ test: install lint
 bench: install
 	$(BIN)/python benchmarks/bench_stats.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_preview.py
+	$(BIN)/python benchmarks/bench_scripts.py
 
 i18n-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --project barometer -o barometer/locale/messages.pot barometer
@@ -39,3 +41,26 @@ i18n-update: $(STAMP)
 
 clean-cache:
 	rm -rf data/cache
+
+# The partial Plotly bundle the pages load instead of the full plotly.min.js (bar and scatter
+# traces only: see barometer/web/plotly_bundle.py). Committed, so a fresh machine needs no npm;
+# this target reproduces it from the npm registry, checking the tarball against the registry's
+# dist.integrity of that version. Its version is the plotly.js the Python plotly package bundles.
+PLOTLY_DIST := plotly.js-basic-dist-min
+PLOTLY_VERSION := 4.1.1
+PLOTLY_INTEGRITY := sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ==
+PLOTLY_DIR := barometer/web/vendor
+
+plotly-bundle:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	curl -fsSL -o "$$tmp/dist.tgz" \
+	    https://registry.npmjs.org/$(PLOTLY_DIST)/-/$(PLOTLY_DIST)-$(PLOTLY_VERSION).tgz && \
+	got="sha512-$$(openssl dgst -sha512 -binary "$$tmp/dist.tgz" | base64 -w0)" && \
+	if [ "$$got" != "$(PLOTLY_INTEGRITY)" ]; then \
+	    echo "$(PLOTLY_DIST)-$(PLOTLY_VERSION).tgz: integrity $$got, expected $(PLOTLY_INTEGRITY)" >&2; \
+	    exit 1; fi && \
+	tar -xzf "$$tmp/dist.tgz" -C "$$tmp" package/plotly-basic.min.js package/LICENSE && \
+	mkdir -p $(PLOTLY_DIR) && \
+	cp "$$tmp/package/plotly-basic.min.js" $(PLOTLY_DIR)/plotly-basic.min.js && \
+	cp "$$tmp/package/LICENSE" $(PLOTLY_DIR)/plotly-basic.LICENSE && \
+	echo "$(PLOTLY_DIR)/plotly-basic.min.js: $(PLOTLY_DIST)@$(PLOTLY_VERSION), integrity checked"

@@ -137,8 +137,12 @@ def test_api_json_is_compressed(client):
     assert gzip.decompress(response.get_data()).startswith(b"{")
 
 
-def test_pages_are_revalidated_not_cached(client):
-    assert client.get("/").headers["Cache-Control"] == "no-cache"
+def test_pages_may_be_kept_by_a_shared_cache_and_revalidated(client):
+    # (tests/test_edge_cache.py checks the ETag, the 304 and the variants)
+    response = client.get("/")
+    assert response.headers["Cache-Control"] == (
+        "public, max-age=300, stale-while-revalidate=86400")
+    assert response.get_etag()[0]
 
 
 # -- errors --------------------------------------------------------------------------------------

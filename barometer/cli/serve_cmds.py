@@ -47,9 +47,12 @@ def run_gunicorn(options: dict) -> None:
                     self.cfg.set(key, value)
 
         def load(self):
+            from barometer.present.preview_image import warm_up
             from barometer.web.app import create_app
 
-            return create_app().server
+            app = create_app()
+            warm_up()  # link previews: matplotlib imported once, in the master, shared
+            return app.server
 
     BarometerApplication().run()
 

@@ -29,6 +29,9 @@ from werkzeug.exceptions import HTTPException
 from barometer.i18n import choose_lang, gettext_for
 from barometer.web.api import CACHE_EXTENSION, register_api
 from barometer.web.assistant_route import register_mcp
+from barometer.web.edge_cache import install_edge_cache
+from barometer.web.plotly_bundle import is_bundle_request, register_plotly_bundle
+from barometer.web.preview_route import register_preview
 from barometer.web.problems import API_PREFIX, problem_response
 
 log = logging.getLogger(__name__)
@@ -145,7 +148,7 @@ class StaticCompressionCache:
 
 
 def static_compression_key(request: flask.Request) -> str:
-    if request.method == "GET" and is_fingerprinted(request):
+    if request.method == "GET" and (is_fingerprinted(request) or is_bundle_request(request)):
         return request.full_path
     return ""
 
@@ -172,6 +175,8 @@ def configure_server(app: dash.Dash) -> None:
     server.extensions[CACHE_EXTENSION] = cache
     register_api(server, app_ctx)
     register_mcp(server, app_ctx)
+    register_plotly_bundle(app)  # the basic plotly.js where Dash fetches plotly.min.js
+    register_preview(server, app_ctx)  # /preview.png, the link-preview image
 
     server.config.update(
         COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,
@@ -214,6 +219,10 @@ def configure_server(app: dash.Dash) -> None:
         elif "Cache-Control" not in headers:
             headers["Cache-Control"] = "no-cache"
         return response
+
+    # Registered after security_headers, so it runs before it (Flask runs after-request
+    # functions in reverse): pages and API answers get their ETag and shared-cache lifetime.
+    install_edge_cache(server, app_ctx.dataset.version)
 
     @server.before_request
     def check_callback_payload():
