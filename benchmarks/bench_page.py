@@ -82,27 +82,27 @@ def free_port() -> int:
 def serve(server_rendered: bool):
     port = free_port()
     env = {**os.environ, "BAROMETER_SSR": "1" if server_rendered else "0"}
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "barometer.cli", "serve", "--port", str(port),
-                             "--workers", "2"], cwd=REPO, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the server did not start")
-        for path, _control in PAGES.values():  # each worker's first view of each page is warm
-            for _ in range(4):
-                urllib.request.urlopen(base + path, timeout=30).read()
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([sys.executable, "-m", "barometer.cli", "serve", "--port",
+                                 str(port), "--workers", "2"], cwd=REPO, env=env, stdout=log,
+                                stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(240):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            else:
+                raise RuntimeError("the server did not start")
+            for path, _control in PAGES.values():  # each worker's first view of each page is warm
+                for _ in range(4):
+                    urllib.request.urlopen(base + path, timeout=30).read()
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def load(browser, base: str, path: str, control: str | None) -> tuple[float, float, float | None]:

@@ -128,16 +128,16 @@ def test_every_permalink_has_title_description_and_preview_tags_in_its_language(
     assert f"{net['percent']:.0f}%" in description
     assert metas["og:locale"] == locale
     assert metas["twitter:card"] == "summary_large_image"
-    assert metas["og:image"] == f"http://localhost/preview.png?{query}"
+    assert metas["og:image"] == f"http://localhost/preview.png?{query}"  # lang last, as given
     assert (metas["og:image:width"], metas["og:image:height"]) == ("1200", "630")
     title = re.search(r"<title>(.*?)</title>", body).group(1)
     assert title.endswith(metas["og:site_name"])  # the page's name · the site, as the app says
 
 
 @pytest.mark.parametrize(("path", "image_query"), [
-    ("/trends?indicator=trust_eu", "indicator=trust_eu&page=trends"),
-    ("/compare?indicator=trust_eu", "indicator=trust_eu&page=compare"),
-    ("/codebook", "page=codebook"),
+    ("/trends?indicator=trust_eu", "indicator=trust_eu&page=trends&lang=en"),
+    ("/compare?indicator=trust_eu&lang=sq", "indicator=trust_eu&page=compare&lang=sq"),
+    ("/codebook", "lang=en"),
 ])
 def test_other_pages_point_their_preview_at_their_own_view(client, path, image_query):
     page = parse(client.get(path).get_data(as_text=True))
@@ -297,3 +297,10 @@ def test_a_bad_link_shows_its_notices_even_when_its_view_was_drawn_before(datase
     body = client.get("/?indicator=nope&year=1999").get_data(as_text=True)
     assert "The link asks for indicator &#x27;nope&#x27;" in body
     assert "The link asks for indicator" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_layout_request_is_never_kept_by_a_cache(client):
+    """Its answer depends on the page that asks (the Referer): no cache may hand it to another."""
+    response = client.get("/_dash-layout", headers={"Referer": "http://localhost" + PERMALINK})
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Referer" in response.headers["Vary"]

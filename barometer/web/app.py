@@ -35,6 +35,7 @@ from barometer.web.first_view import (
     scripts_after_first_paint,
 )
 from barometer.web.panel import page_location, request_base_url
+from barometer.web.preview_route import preview_address
 from barometer.web.registry import PAGES, page_at
 from barometer.web.serving import configure_server
 from barometer.web.shell import shell_layout
@@ -158,11 +159,8 @@ def link_preview(app_ctx: AppContext, path: str, search: str, lang: str) -> Link
         description = _("Explore survey results: weighted crosstabs, trends, comparisons.")
     if app_ctx.codebook.dataset.synthetic and synthetic_notice(lang) not in description.lower():
         description += " · " + synthetic_notice(lang)
-    query = search.lstrip("?")
-    which = page.path.strip("/")
-    image_query = "&".join(q for q in (query, f"page={which}" if which else "") if q)
     return LinkPreview(title=title, description=description, url=base + page.path + search,
-                       image=f"{base}/preview.png" + (f"?{image_query}" if image_query else ""),
+                       image=base + preview_address(page.path, search, lang),
                        site=site, lang=lang)
 
 

@@ -216,6 +216,10 @@ def configure_server(app: dash.Dash) -> None:
             headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
         elif response.status_code == 200 and request.path.startswith("/assets/"):
             headers["Cache-Control"] = "public, max-age=3600"
+        elif request.path == "/_dash-layout":
+            # the page's first render, for the page that asked (its Referer): never shared
+            headers["Cache-Control"] = "no-store"
+            headers["Vary"] = "Referer"
         elif "Cache-Control" not in headers:
             headers["Cache-Control"] = "no-cache"
         return response
