@@ -9,7 +9,20 @@
     var mount = document.getElementById("react-entry-point");
     var inert = document.querySelectorAll("script[data-src]");
 
+    function preloadPlotly() {
+        // the chart's library, fetched beside the others rather than after the app has rendered
+        // (Dash asks for it when a chart mounts; it then comes from the browser's cache)
+        var config = document.getElementById("_dash-config");
+        var prefix = config ? JSON.parse(config.textContent).requests_pathname_prefix : "/";
+        var link = document.createElement("link");
+        link.rel = "preload";
+        link.as = "script";
+        link.href = (prefix || "/") + "_dash-component-suites/plotly/package_data/plotly.min.js";
+        document.head.appendChild(link);
+    }
+
     function loadApp() {
+        if (first && first.querySelector(".first-chart")) { preloadPlotly(); }
         var sources = Array.prototype.map.call(inert, function (tag) {
             return tag.getAttribute("data-src");
         });
