@@ -9,20 +9,28 @@
     var mount = document.getElementById("react-entry-point");
     var inert = document.querySelectorAll("script[data-src]");
 
-    function preloadPlotly() {
-        // the chart's library, fetched beside the others rather than after the app has rendered
-        // (Dash asks for it when a chart mounts; it then comes from the browser's cache)
+    function preload(paths) {
+        // fetched beside the app's scripts rather than after the app has rendered: Dash asks for
+        // the chart's library and the lazy parts of its components when they mount, and they
+        // then come from the browser's cache
         var config = document.getElementById("_dash-config");
-        var prefix = config ? JSON.parse(config.textContent).requests_pathname_prefix : "/";
-        var link = document.createElement("link");
-        link.rel = "preload";
-        link.as = "script";
-        link.href = (prefix || "/") + "_dash-component-suites/plotly/package_data/plotly.min.js";
-        document.head.appendChild(link);
+        var prefix = (config ? JSON.parse(config.textContent).requests_pathname_prefix : "/") || "/";
+        paths.forEach(function (path) {
+            var link = document.createElement("link");
+            link.rel = "preload";
+            link.as = "script";
+            link.href = prefix + "_dash-component-suites/" + path;
+            document.head.appendChild(link);
+        });
     }
 
     function loadApp() {
-        if (first && first.querySelector(".first-chart")) { preloadPlotly(); }
+        if (first && first.querySelector(".first-chart")) {
+            preload(["plotly/package_data/plotly.min.js", "dash/dcc/async-graph.js"]);
+        }
+        if (first && first.querySelector(".static-dropdown")) {
+            preload(["dash/dcc/async-dropdown.js"]);
+        }
         var sources = Array.prototype.map.call(inert, function (tag) {
             return tag.getAttribute("data-src");
         });

@@ -9,6 +9,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 import dash_bootstrap_components as dbc
 import pytest
@@ -304,3 +305,20 @@ def test_the_layout_request_is_never_kept_by_a_cache(client):
     response = client.get("/_dash-layout", headers={"Referer": "http://localhost" + PERMALINK})
     assert response.headers["Cache-Control"] == "no-store"
     assert "Referer" in response.headers["Vary"]
+
+
+def test_the_app_scripts_wait_for_the_first_paint(client):
+    """One deferred script (the loader) and every other script inert, in order; no library the
+    pages never use; Dash's renderer started by the loader, not inline."""
+    body = client.get(PERMALINK).get_data(as_text=True)
+    executable = re.findall(r'<script src="([^"]+)"([^>]*)>', body)
+    assert [(src.split("?")[0], attrs.strip()) for src, attrs in executable] == [
+        ("/assets/first_view.js", "defer")]
+    inert = re.findall(r'<script type="text/plain" data-src="([^"]+)">', body)
+    assert any("dash_renderer" in src for src in inert) and any("react-dom" in src for src in inert)
+    assert not any("dash_table" in src for src in inert)
+    assert "new DashRenderer();" not in body
+    import barometer
+
+    sources = "".join(p.read_text() for p in Path(barometer.__file__).parent.rglob("*.py"))
+    assert "dash_table." not in sources and "import dash_table" not in sources

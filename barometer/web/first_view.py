@@ -236,6 +236,9 @@ def first_view_html(layout) -> str:
 
 SCRIPT_TAG = re.compile(r'<script src="([^"]+)"></script>')
 LOADER = "/assets/first_view.js"
+UNUSED_LIBRARIES = ("/dash_table/",)
+"""Component libraries Dash registers whether or not a page uses them (no page has a table of
+Dash's DataTable): their scripts are left out."""
 
 
 def scripts_after_first_paint(scripts: str) -> tuple[str, str]:
@@ -251,6 +254,8 @@ def scripts_after_first_paint(scripts: str) -> tuple[str, str]:
         src = match.group(1)
         if src.startswith(LOADER):
             return f'<script src="{src}" defer></script>'
+        if any(unused in src for unused in UNUSED_LIBRARIES):
+            return ""
         return f'<script type="text/plain" data-src="{src}"></script>'
 
     renderer = '<script id="_dash-renderer" type="text/plain">new DashRenderer()</script>'
