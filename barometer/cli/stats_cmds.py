@@ -301,6 +301,7 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
     """Load the data, parse the options through the parameter table, compute and print."""
     from barometer.params import ParamError
     from barometer.stats import QueryError, crosstab, frequencies, trend
+    from barometer.stats.groups import grouped
     from barometer.stats.query import data_years
 
     dataset, ad_hoc = _load(values["codebook_path"], values["data_files"], values["weight_var"],
@@ -316,6 +317,7 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
         click.echo(f"note: {notice}", err=True)
     query = params.query(disclosure=not values.get("no_suppress", False))
     try:
+        dataset = grouped(dataset, query)  # the groups of `combine`/`bins` are its categories
         if view == "trend":
             result = trend(dataset, query, params.category)
         elif view == "frequencies":

@@ -25,6 +25,7 @@ from barometer.present.export import tidy_table
 from barometer.present.labels import base_note, source_caption
 from barometer.present.sentences import result_sentences
 from barometer.present.tables import display_tables
+from barometer.stats.groups import view_codebook
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ def header_lines(result, codebook: Codebook, lang: str, data_version: str,
                  ref: ViewReference = ViewReference()) -> list[tuple[str, str]]:
     """(name, value) pairs describing the table, in the language of the view; a value that
     names itself ("Source: …") has no name."""
+    codebook = view_codebook(codebook, result.query)
     _ = gettext_for(lang)
     ind = codebook.indicator(result.query.indicator)
     lines = [(_("Question"), ind.question.get(lang)), (_("Indicator"), ind.id)]
@@ -75,6 +77,7 @@ def percent_base_name(percent: str, lang: str) -> str:
 def csv_bytes(result, codebook: Codebook, lang: str = "en", data_version: str = "",
               ref: ViewReference = ViewReference()) -> bytes:
     """UTF-8 CSV: '#' header lines, then the tidy table."""
+    codebook = view_codebook(codebook, result.query)
     out = io.StringIO()
     for name, value in header_lines(result, codebook, lang, data_version, ref):
         out.write(f"# {name}: {value}\n" if name else f"# {value}\n")
@@ -86,6 +89,7 @@ def xlsx_bytes(result, codebook: Codebook, lang: str = "en", data_version: str =
                ref: ViewReference = ViewReference()) -> bytes:
     """An XLSX workbook: a sheet laid out like the screen's table, then the tidy data, each
     under the header rows."""
+    codebook = view_codebook(codebook, result.query)
     _ = gettext_for(lang)
     book = Workbook()
     screen = book.active

@@ -8,6 +8,7 @@ import pandas as pd
 
 from barometer.codebook import Codebook
 from barometer.present.labels import category_labels
+from barometer.stats.groups import view_codebook
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "country",
@@ -32,6 +33,7 @@ def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
     `EXPORT_COLUMNS` first, then the rest of the Result's columns."""
     table = result.table
     query = result.query
+    codebook = view_codebook(codebook, query)
     out = pd.DataFrame(index=table.index)
     out["country"] = table["country"].astype(object)
     out["year"] = table["year"]

@@ -24,6 +24,7 @@ from barometer.present.export import tidy_table
 from barometer.stats import QueryError, compare, crosstab, frequencies, trend
 from barometer.stats.availability import availability
 from barometer.stats.disclosure import TooFewRespondents
+from barometer.stats.groups import grouped
 from barometer.web.context import AppContext
 from barometer.web.problems import (
     API_PREFIX,
@@ -157,9 +158,10 @@ def table_response(app_ctx: AppContext, endpoint: str) -> flask.Response:
 
     def build() -> tuple[str, str]:
         result = compute(app_ctx, endpoint, params)
+        dataset = grouped(app_ctx.dataset, result.query)  # `combine`/`bins` groups' labels
         if fmt == "csv":
-            return "text/csv", tidy_table(result, app_ctx.codebook, params.lang).to_csv(index=False)
-        doc = table_document(endpoint, result, params, app_ctx.dataset, app_ctx.params)
+            return "text/csv", tidy_table(result, dataset.codebook, params.lang).to_csv(index=False)
+        doc = table_document(endpoint, result, params, dataset, app_ctx.params)
         return "application/json", json.dumps(doc, ensure_ascii=False, allow_nan=False)
 
     mimetype, body = cached(key, build)
