@@ -151,7 +151,8 @@ PARAMETERS: tuple[Param, ...] = (
              "categories everywhere (filters, `category`)."),
           repeats=MAX_GROUPS, default_text=N_("no groups"), to_query=lambda v: {"combine": v}),
     Param("by", Breakdown(), None, N_("Break down by another single, ordinal or banded "
-                                      "numeric indicator."),
+                                      "numeric indicator; several, comma-separated, side by "
+                                      "side with a Total column first (a banner)."),
           views=frozenset({"crosstab", "trend"}), default_text=N_("no breakdown"),
           to_query=lambda v: {"by": v}),
     Param("country", CodeList("countries", metavar="AL,XK,..."), (),

@@ -18,6 +18,8 @@ from barometer.codebook import Codebook
 from barometer.i18n import LANGUAGES, normalise_lang
 from barometer.stats.query import QueryError, breakable, closest_first, filterable
 
+MAX_BANNER = 6
+"""Most breakdowns side by side in one banner (`by=gender,age_group,education`)."""
 MAX_VALUE_LENGTH = 200
 """Longest raw value accepted for any parameter (a longer one is refused, never echoed whole)."""
 
@@ -234,11 +236,28 @@ class IndicatorId:
 @dataclass(frozen=True)
 class Breakdown:
     """Another indicator to break the question down by: single or ordinal, or numeric with
-    bands; never the question itself, never multiple-response."""
+    bands; never the question itself, never multiple-response. Several, comma-separated, make a
+    banner (the value stays the comma-separated text; `breakdowns` splits it)."""
 
     metavar: str = "INDICATOR"
 
     def parse(self, name: str, raw: str, ctx: ParseContext) -> str:
+        """One breakdown, or several comma-separated (a banner: `gender,age_group`)."""
+        _ = ctx.gettext
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if len(parts) > MAX_BANNER:
+            return ctx.reject(name, raw, (), _(
+                "{param}={value}: a banner has at most {limit} breakdowns").format(
+                param=name, value=repr(raw[:80]), limit=MAX_BANNER))
+        if len(set(parts)) < len(parts):
+            return ctx.reject(name, raw, (), _(
+                "{param}={value} names a breakdown twice").format(param=name,
+                                                                  value=repr(raw[:80])))
+        if not parts:
+            return ctx.reject(name, raw)
+        return ",".join(self._one(name, part, ctx) for part in parts)
+
+    def _one(self, name: str, raw: str, ctx: ParseContext) -> str:
         _ = ctx.gettext
         codebook, indicator = ctx.codebook, ctx.values.get("indicator")
         ids = [i.id for i in codebook.indicators if i.id != indicator]
@@ -263,10 +282,17 @@ class Breakdown:
         return value
 
     def schema(self, ctx: SchemaContext) -> dict:
-        return {"type": "string", "enum": self.allowed(ctx)}
+        names = self.allowed(ctx) or ["x"]
+        return {"type": "string", "maxLength": MAX_VALUE_LENGTH,
+                "pattern": f"^{alternatives(names)}(?:,{alternatives(names)}){{0,{MAX_BANNER - 1}}}$"}
 
     def allowed(self, ctx: SchemaContext) -> list[str]:
         return [i.id for i in ctx.codebook.indicators if breakable(i)]
+
+
+def breakdowns(by: str | None) -> tuple[str, ...]:
+    """The breakdowns a `by` value names: () without one, several for a banner."""
+    return tuple(by.split(",")) if by else ()
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ YEAR = "year"  # checklist, when comparing years
 YEAR_ONE = "year-one"  # radio: one year
 COMPARE_YEARS = "compare-years"
 BY = "by"
+BY_MORE = "by-more"  # more breakdowns side by side (a banner)
 WEIGHTED = "weighted"
 PERCENT = "percent"
 MISSING = "missing"

@@ -13,6 +13,8 @@ from functools import lru_cache
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
+from barometer.params.values import breakdowns
+from barometer.present.banners import banner_figure, banner_sections
 from barometer.present.figures import crosstab_figure, empty_figure, headline_figure, trend_figure
 from barometer.present.labels import (
     base_note,
@@ -26,6 +28,7 @@ from barometer.present.sentences import result_sentences
 from barometer.present.tables import Section, display_tables
 from barometer.stats import QueryError, compare, crosstab, trend
 from barometer.stats.availability import availability
+from barometer.stats.banner import banner
 from barometer.stats.disclosure import TooFewRespondents
 from barometer.stats.groups import grouped
 from barometer.stats.query import data_years, default_category
@@ -100,6 +103,8 @@ class Views:
             return trend(self.dataset, params.query(pool="separate"), params.category)
         if view == "compare":
             return compare(self.dataset, params.query())
+        if len(breakdowns(params.by)) > 1:
+            return banner(self.dataset, params.query(by=None), breakdowns(params.by))
         return crosstab(self.dataset, params.query())
 
     def _explore(self, params: ViewParams) -> View:
@@ -110,10 +115,30 @@ class Views:
             return replace(shown, params=params,
                            notices=shown.notices + (self._no_map_notice(params),))
 
+        if len(breakdowns(params.by)) > 1:
+            return self._banner(params)
+
         def draw(result, note: str) -> dict:
             return self._figure(result, params, params.chart, note)
 
         return self._build(params, lambda: self.result("crosstab", params), draw)
+
+    def _banner(self, params: ViewParams) -> View:
+        """Several breakdowns side by side: the banner table and a chart per breakdown."""
+        codebook = self.codebook_for(params)
+        question = codebook.indicator(params.indicator).question.get(params.lang)
+        try:
+            result = self.result("crosstab", params)
+        except QueryError as exc:
+            return self._failed(params, query_problem(exc, params.lang), question)
+        if result.total.table.empty:
+            return self._failed(params, self.nothing_there(params), question)
+        note = base_note(result.total, codebook, params.lang)
+        figure = (empty_figure("") if params.chart == "table" else
+                  banner_figure(result, codebook, params.lang, category=params.category,
+                                base_note=note, caption=self.caption(params.lang)))
+        return View(params, figure, banner_sections(result, codebook, params.lang), note,
+                    params.notices, question)
 
     def _figure(self, result, params: ViewParams, chart: str, note: str) -> dict:
         """The figure of a crosstab-like result for the chart type asked for."""

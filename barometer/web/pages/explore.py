@@ -16,6 +16,7 @@ import flask
 from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 
 from barometer.i18n import gettext_for
+from barometer.params.values import breakdowns
 from barometer.web import ids
 from barometer.web.components import (
     breakdown_options,
@@ -33,13 +34,13 @@ from barometer.web.panel import (
     panel_update,
     register_panel,
 )
-from barometer.web.sync import Controls, checklist, select, switch
+from barometer.web.sync import Controls, checklist, first_of, select, switch
 
 VIEW = "crosstab"
 CONTROLS = Controls((
     select("indicator", ids.INDICATOR),
     checklist("country", ids.COUNTRY),
-    select("by", ids.BY),
+    first_of("by", ids.BY),
     switch("weighted", ids.WEIGHTED, "1", "0", True),
     select("percent", ids.PERCENT),
     switch("missing", ids.MISSING, "show", "hide", "show"),
@@ -153,6 +154,11 @@ def layout(app_ctx: AppContext, params) -> html.Div:
         labelled(_("Break down by"), dropdown(lang,
             id=ids.BY, options=breakdown_options(codebook, lang, params.indicator),
             value=values[ids.BY], clearable=False, maxHeight=380), ids.BY),
+        labelled(_("Side by side with"), dropdown(lang,
+            id=ids.BY_MORE, options=more_breakdown_options(codebook, lang, params.indicator),
+            value=list(breakdowns(params.by)[1:]), multi=True, maxHeight=380,
+            placeholder=_("More breakdowns…")), ids.BY_MORE,
+            _("A banner: a Total column, then each breakdown's groups.")),
         html.Fieldset([
             html.Legend(_("Filters"), className="form-label fw-semibold fs-6 mb-1"),
             html.Div([filter_row(app_ctx, i, lang, ind, codes)
@@ -181,6 +187,21 @@ def layout(app_ctx: AppContext, params) -> html.Div:
     return page_layout(ids.EXPLORE_URL, ids.EXPLORE, controls, lang, graph_height="560px")
 
 
+def more_breakdown_options(codebook, lang: str, indicator: str) -> list[dict]:
+    """The breakdowns that can stand beside the first one (no headings, no 'none')."""
+    return [o for o in breakdown_options(codebook, lang, indicator)
+            if o["value"] and not o.get("disabled")]
+
+
+def with_more(controls: dict[str, list[str]], more: Sequence | None) -> dict[str, list[str]]:
+    """The first breakdown and the ones beside it as one `by` value (`gender,age_group`)."""
+    first = [v for v in controls.get("by", []) if v]
+    if not first or not more:
+        return controls
+    chosen = list(dict.fromkeys([first[0], *[str(m) for m in more if m]]))
+    return {**controls, "by": [",".join(chosen)]}
+
+
 def chart_options(lang: str) -> list[dict]:
     _ = gettext_for(lang)
     return [{"label": _("One answer"), "value": "headline"},
@@ -197,6 +218,7 @@ class ExploreUpdate:
 
     search: Any
     controls: tuple
+    more: Any
     years: tuple
     year_picker_class: str
     by_options: list
@@ -205,12 +227,13 @@ class ExploreUpdate:
     panel: PanelUpdate
 
     def outputs(self) -> tuple:
-        return (self.search, *self.controls, *self.years, self.year_picker_class, self.by_options,
+        return (self.search, *self.controls, self.more, *self.years, self.year_picker_class, self.by_options,
                 self.category_options, self.filter_rows, *self.panel.outputs())
 
 
 def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
                    control_values: Sequence, year_values_: Sequence = (None, False, None),
+                   more: Sequence | None = None,
                    filter_indicators: Sequence = (), filter_values: Sequence = (),
                    lang: str | None = None, base_url: str = "") -> ExploreUpdate:
     """What Explore shows: from its URL (first load, back, forward, a shared link: `trigger` is
@@ -219,7 +242,8 @@ def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
     controls = None
     if not from_url:
         previous = app_ctx.view_params(search, lang, None, VIEW).years
-        controls = {**CONTROLS.query(control_values), **filter_query(filter_indicators, filter_values),
+        controls = {**with_more(CONTROLS.query(control_values), more),
+                    **filter_query(filter_indicators, filter_values),
                     **years_query(*year_values_, previous)}
         if trigger == ids.INDICATOR:
             controls["category"] = []  # a new question starts from its own default answer
@@ -239,9 +263,11 @@ def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
     rows = ([filter_row(app_ctx, i, params.lang, ind, codes)
              for i, (ind, codes) in enumerate(params.filters)]
             if from_url and shown_filters != params.filters else no_update)
+    wanted_more = list(breakdowns(params.by)[1:])
     return ExploreUpdate(
         search=new_search if new_search != search else no_update,
         controls=tuple(control_out),
+        more=wanted_more if from_url or list(more or []) != wanted_more else no_update,
         years=(one, comparing, many),
         year_picker_class="mb-3 year-picker" + (" comparing" if comparing else ""),
         by_options=breakdown_options(app_ctx.codebook, params.lang, params.indicator),
@@ -255,6 +281,7 @@ def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(ids.EXPLORE_URL, "search"),
         [Output(i, "value") for i in CONTROLS.ids],
+        Output(ids.BY_MORE, "value"),
         [Output(i, "value") for i in YEAR_CONTROLS],
         Output("year-picker", "className"),
         Output(ids.BY, "options"),
@@ -263,6 +290,7 @@ def register(app, app_ctx: AppContext) -> None:
         *panel_outputs(ids.EXPLORE),
         Input(ids.EXPLORE_URL, "search"),
         [Input(i, "value") for i in CONTROLS.ids],
+        Input(ids.BY_MORE, "value"),
         [Input(i, "value") for i in YEAR_CONTROLS],
         Input({"type": ids.FILTER_INDICATOR, "index": ALL}, "value"),
         Input({"type": ids.FILTER_VALUES, "index": ALL}, "value"),
@@ -270,10 +298,11 @@ def register(app, app_ctx: AppContext) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def update_explore(search, *args):
-        *control_values, year_one, comparing, year_list, filter_indicators, filter_values, lang = \
-            args
+        *control_values, more, year_one, comparing, year_list, filter_indicators, filter_values, \
+            lang = args
         return explore_update(
             app_ctx, trigger=ctx.triggered_id, search=search, control_values=control_values,
+            more=more,
             year_values_=(year_one, comparing, year_list), filter_indicators=filter_indicators,
             filter_values=filter_values, lang=lang, base_url=request_base_url()).outputs()
 
