@@ -42,6 +42,13 @@ LANGUAGE_NAMES = {
 
 def normalise_lang(lang: str | None) -> str:
     """A supported language code for `lang` (case-insensitive, `sr` -> `sr-Latn`), else English."""
+    if lang in LANGUAGES:  # the common case, on every formatted number of a table
+        return lang
+    return _normalised(lang)
+
+
+@cache
+def _normalised(lang: str | None) -> str:
     if not lang:
         return DEFAULT_LANG
     key = lang.strip().replace("_", "-").lower()

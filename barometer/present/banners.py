@@ -23,14 +23,14 @@ def banner_sections(result: Banner, codebook: Codebook, lang: str = "en") -> tup
     parts = [_Sections(part, codebook, lang, has_by=True) for part in result.parts]
     records: dict[tuple, dict] = {}
     order: dict[tuple, list] = {}
-    for rec in result.total.table.to_dict("records"):
+    for rec in records_of(result.total.table):
         key = (rec["country"], int(rec["year"]))
         records[(*key, TOTAL, None, rec["category"])] = rec
         order.setdefault(key, []).append(rec["category"])
     groups: dict[tuple, list[tuple[str, str]]] = {}
     first: dict[tuple, dict] = {}
     for by, part in zip(result.breakdowns, result.parts, strict=True):
-        for rec in part.table.to_dict("records"):
+        for rec in records_of(part.table):
             key = (rec["country"], int(rec["year"]))
             records[(*key, by, rec["by"], rec["category"])] = rec
             if (*key, by, rec["by"]) not in first:
@@ -38,7 +38,7 @@ def banner_sections(result: Banner, codebook: Codebook, lang: str = "en") -> tup
                 groups.setdefault(key, []).append((by, rec["by"]))
     tests = {}
     for by, part in zip(result.breakdowns, result.parts, strict=True):
-        for t in part.tests.to_dict("records"):
+        for t in records_of(part.tests):
             tests.setdefault((t["country"], int(t["year"])), []).append(
                 f"{codebook.indicator(by).label(lang)}: {_test_text(t, lang)}")
     builders = dict(zip(result.breakdowns, parts, strict=True))
@@ -64,6 +64,23 @@ def banner_sections(result: Banner, codebook: Codebook, lang: str = "en") -> tup
         sections.append(Section(caption=caption, columns=tuple(headers), rows=tuple(rows),
                                 test="; ".join(tests.get(key, [])), corner=_("Answer")))
     return tuple(sections)
+
+
+def records_of(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as dicts, column by column (`to_dict("records")` boxes every cell of
+    extension arrays one by one: many times slower on a tab book's hundreds of tables)."""
+    names = [str(c) for c in frame.columns]
+    columns = [_plain_list(frame[c]) for c in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _plain_list(column: pd.Series) -> list:
+    """A column as a list of Python values; Arrow-backed text through Arrow itself (pandas
+    boxes such cells one at a time)."""
+    to_arrow = getattr(column.array, "__arrow_array__", None)
+    if to_arrow is not None and pd.api.types.is_string_dtype(column.dtype):
+        return to_arrow().to_pylist()
+    return column.to_numpy(dtype=object).tolist()
 
 
 def _shown_letter(result: Banner, by: str, code: str, key: tuple) -> str:

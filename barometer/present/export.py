@@ -39,11 +39,12 @@ def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
     out["year"] = table["year"]
     if query.by is not None:
         by_labels = category_labels(codebook, query.by, lang)
-        out["by"] = [by_labels.get(code, code) for code in table["by"]]
+        out["by"] = [by_labels.get(code, code) for code in table["by"].to_numpy(dtype=object)]
     else:
         out["by"] = ""
     cat_labels = category_labels(codebook, query.indicator, lang)
-    out["category"] = [cat_labels.get(code, code) for code in table["category"]]
+    out["category"] = [cat_labels.get(code, code)
+                       for code in table["category"].to_numpy(dtype=object)]
     for name in ("n", "weighted", "percent", "se", "ci_low", "ci_high"):
         out[name] = table[name]
     out["flag"] = np.select(

@@ -10,8 +10,7 @@ import re
 from collections.abc import Sequence
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import xlsxwriter
 
 from barometer.codebook import Codebook
 from barometer.i18n import gettext_for
@@ -19,8 +18,6 @@ from barometer.present.banners import banner_label, banner_tidy
 from barometer.present.downloads import (
     header_lines,
     sections_of,
-    write_header,
-    write_screen_table,
 )
 from barometer.present.labels import (
     country_label,
@@ -89,20 +86,83 @@ def request_lines(codebook: Codebook, entries: Sequence[TabbookEntry], lang: str
     return lines
 
 
+class _Sheet:
+    """Rows written one after the other to an xlsxwriter worksheet."""
+
+    def __init__(self, worksheet, styles: dict) -> None:
+        self.ws, self.styles, self.row = worksheet, styles, 0
+
+    def append(self, values: Sequence, style: str | None = None,
+               first: str | None = None) -> None:
+        """One row: `style` for every cell, `first` (default `style`) for the first one."""
+        for col, value in enumerate(values):
+            name = (first or style) if col == 0 else style
+            if value not in (None, ""):
+                self.ws.write(self.row, col, value, self.styles.get(name) if name else None)
+        self.row += 1
+
+    def header(self, lines: list[tuple[str, str]]) -> None:
+        """The header rows of a download: bold names, their values beside them."""
+        for name, value in lines:
+            self.append([name, value] if name else [value], first="bold" if name else None)
+        self.row += 1
+        self.ws.set_column(0, 0, 24)
+
+    def screen_table(self, sections) -> None:
+        """Each section as on the screen (as `downloads.write_screen_table` lays it out): a
+        banner's breakdown names, the header with letters, a row of figures per answer with
+        its interval and letters under it, the base row, the tests."""
+        for section in sections:
+            self.append([section.caption], first="caption")
+            if any(c.group for c in section.columns):
+                named = [c.group if i == 0 or c.group != section.columns[i - 1].group else ""
+                         for i, c in enumerate(section.columns)]
+                self.append(["", *named], style="group")
+            self.append([section.corner] + [c.label + (f" ({c.letter})" if c.letter else "")
+                                            for c in section.columns], style="head_right",
+                        first="bold")
+            for row in section.rows:
+                label = {"base": "bold", "net": "italic"}.get(row.kind)
+                self.append([row.label] + [c.text for c in row.cells], style="right",
+                            first=label or "plain")
+                details = [" ".join(part for part in (c.ci, c.sig) if part) for c in row.cells]
+                if any(details):
+                    self.append(["", *details], style="grey")
+            if section.test:
+                self.append([section.test])
+            self.row += 1
+        self.ws.set_column(1, 30, 16)
+
+
+def _styles(book) -> dict:
+    return {
+        "plain": None,
+        "bold": book.add_format({"bold": True}),
+        "italic": book.add_format({"italic": True}),
+        "caption": book.add_format({"bold": True, "font_size": 12}),
+        "group": book.add_format({"bold": True, "italic": True}),
+        "head_right": book.add_format({"bold": True, "align": "right"}),
+        "right": book.add_format({"align": "right"}),
+        "grey": book.add_format({"italic": True, "font_color": "#555555", "font_size": 9,
+                                 "align": "right"}),
+        "link": book.add_format({"font_color": "#0563C1", "underline": 1}),
+    }
+
+
 def tabbook_xlsx(entries: Sequence[TabbookEntry], codebook: Codebook, lang: str = "en",
                  data_version: str = "", choice: str = "") -> bytes:
     """The workbook: contents (question, base, link to its sheet, or why it has none), then a
-    sheet per question with the header rows of a view's download and the banner table."""
+    sheet per question with the header rows of a view's download and the banner table (written
+    with xlsxwriter: a whole survey's book in seconds)."""
     _ = gettext_for(lang)
-    book = Workbook()
-    contents = book.active
-    contents.title = _("Contents")[:31]
-    write_header(contents, request_lines(codebook, entries, lang, data_version, choice))
-    contents.append([_("Sheet"), _("Question"), _("Base (n)")])
-    for cell in contents[contents.max_row]:
-        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_urls": False})
+    styles = _styles(book)
+    contents_name = _("Contents")[:31]
+    contents = _Sheet(book.add_worksheet(contents_name), styles)
+    contents.header(request_lines(codebook, entries, lang, data_version, choice))
+    contents.append([_("Sheet"), _("Question"), _("Base (n)")], style="bold")
     names = sheet_names([e.indicator for e in entries])
-    link = Font(color="0563C1", underline="single")
     for entry, name in zip(entries, names, strict=True):
         ind = codebook.indicator(entry.indicator)
         if entry.banner is None:
@@ -110,23 +170,19 @@ def tabbook_xlsx(entries: Sequence[TabbookEntry], codebook: Codebook, lang: str 
             continue
         result = entry.banner
         viewed = view_codebook(codebook, result.query)
-        sheet = book.create_sheet(name)
-        write_header(sheet, header_lines(result, viewed, lang, data_version))
-        write_screen_table(sheet, sections_of(result, viewed, lang))
-        sheet.append([])
-        back = sheet.cell(row=sheet.max_row + 1, column=1, value="← " + _("Contents"))
-        back.hyperlink = f"#'{contents.title}'!A1"
-        back.font = link
+        sheet = _Sheet(book.add_worksheet(name), styles)
+        sheet.header(header_lines(result, viewed, lang, data_version))
+        sheet.screen_table(sections_of(result, viewed, lang))
+        sheet.ws.write_url(sheet.row + 1, 0, f"internal:'{contents_name}'!A1", styles["link"],
+                           string="← " + _("Contents"))
         base = int(result.total.table.drop_duplicates(["country", "year"])["base_n"].fillna(0)
                    .sum())
-        contents.append([name, ind.question.get(lang), base])
-        cell = contents.cell(row=contents.max_row, column=1)
-        cell.hyperlink = f"#'{name}'!A1"
-        cell.font = link
-    contents.column_dimensions["A"].width = 28
-    contents.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    book.save(buffer)
+        contents.ws.write_url(contents.row, 0, f"internal:'{name}'!A1", styles["link"],
+                              string=name)
+        contents.append([None, ind.question.get(lang), base])
+    contents.ws.set_column(0, 0, 28)
+    contents.ws.set_column(1, 1, 80)
+    book.close()
     return buffer.getvalue()
 
 
@@ -137,12 +193,13 @@ def tabbook_table(entries: Sequence[TabbookEntry], codebook: Codebook,
     for entry in entries:
         if entry.banner is None:
             continue
-        table = banner_tidy(entry.banner, codebook, lang)
-        ind = codebook.indicator(entry.indicator)
-        table.insert(0, "question", ind.label(lang))
-        table.insert(0, "indicator", entry.indicator)
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        frames.append(banner_tidy(entry.banner, codebook, lang).assign(
+            indicator=entry.indicator, question=codebook.indicator(entry.indicator).label(lang)))
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    first = ["indicator", "question"]
+    return table[first + [c for c in table.columns if c not in first]]
 
 
 def tabbook_csv(entries: Sequence[TabbookEntry], codebook: Codebook, lang: str = "en",

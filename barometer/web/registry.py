@@ -37,6 +37,8 @@ PAGES: tuple[Page, ...] = (
     Page("/", N_("Explore"), "barometer.web.pages.explore", "crosstab"),
     Page("/trends", N_("Trends"), "barometer.web.pages.trends", "trend"),
     Page("/compare", N_("Compare"), "barometer.web.pages.compare", "compare"),
+    Page("/tabbook", N_("Tab book"), "barometer.web.pages.tabbook", "crosstab",
+         ("country", "year", "lang")),
     Page("/codebook", N_("Codebook"), "barometer.web.pages.codebook_page"),
     Page("/about", N_("About"), "barometer.web.pages.about"),
 )
