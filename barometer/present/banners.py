@@ -3,6 +3,8 @@ groups under its name, letters as the statistics gave them (`barometer.stats.ban
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from barometer.codebook import Codebook
@@ -23,14 +25,14 @@ def banner_sections(result: Banner, codebook: Codebook, lang: str = "en") -> tup
     parts = [_Sections(part, codebook, lang, has_by=True) for part in result.parts]
     records: dict[tuple, dict] = {}
     order: dict[tuple, list] = {}
-    for rec in records_of(result.total.table):
+    for rec in records_of(result.total.table, SHOWN):
         key = (rec["country"], int(rec["year"]))
         records[(*key, TOTAL, None, rec["category"])] = rec
         order.setdefault(key, []).append(rec["category"])
     groups: dict[tuple, list[tuple[str, str]]] = {}
     first: dict[tuple, dict] = {}
     for by, part in zip(result.breakdowns, result.parts, strict=True):
-        for rec in records_of(part.table):
+        for rec in records_of(part.table, SHOWN):
             key = (rec["country"], int(rec["year"]))
             records[(*key, by, rec["by"], rec["category"])] = rec
             if (*key, by, rec["by"]) not in first:
@@ -66,10 +68,16 @@ def banner_sections(result: Banner, codebook: Codebook, lang: str = "en") -> tup
     return tuple(sections)
 
 
-def records_of(frame: pd.DataFrame) -> list[dict]:
-    """A frame's rows as dicts, column by column (`to_dict("records")` boxes every cell of
-    extension arrays one by one: many times slower on a tab book's hundreds of tables)."""
-    names = [str(c) for c in frame.columns]
+SHOWN = ("country", "year", "by", "category", "n", "percent", "ci_low", "ci_high", "base_n",
+         "base_weighted", "deff", "small", "suppressed", "complementary", "sig")
+"""The columns of a result's table that its display cells read."""
+
+
+def records_of(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> list[dict]:
+    """A frame's rows (only `columns`, when given) as dicts, column by column
+    (`to_dict("records")` boxes every cell of extension arrays one by one: many times slower on
+    a tab book's hundreds of tables)."""
+    names = [str(c) for c in frame.columns if columns is None or c in columns]
     columns = [_plain_list(frame[c]) for c in names]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 

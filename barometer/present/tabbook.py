@@ -95,10 +95,16 @@ class _Sheet:
     def append(self, values: Sequence, style: str | None = None,
                first: str | None = None) -> None:
         """One row: `style` for every cell, `first` (default `style`) for the first one."""
+        formats = self.styles
         for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
             name = (first or style) if col == 0 else style
-            if value not in (None, ""):
-                self.ws.write(self.row, col, value, self.styles.get(name) if name else None)
+            cell_format = formats.get(name) if name else None
+            if isinstance(value, str):
+                self.ws.write_string(self.row, col, value, cell_format)
+            else:
+                self.ws.write_number(self.row, col, value, cell_format)
         self.row += 1
 
     def header(self, lines: list[tuple[str, str]]) -> None:
@@ -175,8 +181,8 @@ def tabbook_xlsx(entries: Sequence[TabbookEntry], codebook: Codebook, lang: str 
         sheet.screen_table(sections_of(result, viewed, lang))
         sheet.ws.write_url(sheet.row + 1, 0, f"internal:'{contents_name}'!A1", styles["link"],
                            string="← " + _("Contents"))
-        base = int(result.total.table.drop_duplicates(["country", "year"])["base_n"].fillna(0)
-                   .sum())
+        base = int(result.total.table.groupby(["country", "year"], sort=False)["base_n"]
+                   .first().fillna(0).sum())
         contents.ws.write_url(contents.row, 0, f"internal:'{name}'!A1", styles["link"],
                               string=name)
         contents.append([None, ind.question.get(lang), base])
