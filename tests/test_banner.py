@@ -153,3 +153,35 @@ def test_explore_shows_the_banner_table_and_a_panel_per_breakdown(demo):
     assert titles == ["<b>Total</b>", "<b>Gender</b>", "<b>Age group</b>", "<b>Education</b>"]
     assert len(view.figure["data"]) == 4
     assert re.search(r"by gender, age group, education", view.figure["layout"]["title"]["text"])
+
+
+def test_explore_combines_answers_into_a_named_group_and_undoes_it(demo):
+    """Explore's "Combine answers": the chosen answers become one group in the URL (a link that
+    opens the same view), its figures are those of the API, and "Undo the groups" drops it."""
+    from barometer.web import ids
+    from barometer.web.context import AppContext
+    from barometer.web.pages.explore import explore_update
+
+    app_ctx = AppContext.for_dataset(demo)
+    search = "?indicator=trust_police&by=age_group&country=XK&year=2024"
+    values = ["trust_police", ["XK"], "age_group", True, "column", False, "table", False, "trust"]
+    update = explore_update(app_ctx, trigger=ids.COMBINE_ADD, search=search,
+                            control_values=values, year_values_=("2024", False, []),
+                            combine=("by", ["18-29", "30-44"], "under 45"), lang="en")
+    assert "combine=age_group.under+45:18-29,30-44" in update.search
+    assert "under 45" in str(update.combine[1])  # the groups in force, in words
+    assert {o["value"] for o in update.combine[0]} == {"under 45", "45-59", "60+"}
+    client = create_app(demo).server.test_client()
+    api = client.get("/api/v1/crosstab" + update.search + "&format=csv").get_data(as_text=True)
+    frame = pd.read_csv(io.StringIO(api))
+    labels = {c.code: c.label.get("en") for c in demo.codebook.categories_of("age_group")}
+    assert set(frame["by"]) == {"under 45", labels["45-59"], labels["60+"]}
+    undone = explore_update(app_ctx, trigger=ids.COMBINE_CLEAR, search=update.search,
+                            control_values=values, year_values_=("2024", False, []),
+                            combine=("by", [], ""), lang="en")
+    assert "combine=" not in undone.search
+    # another control keeps the groups of the URL
+    both = ["trust_police", ["XK", "AL"], *values[2:]]
+    kept = explore_update(app_ctx, trigger=ids.COUNTRY, search=update.search,
+                          control_values=both, year_values_=("2024", False, []), lang="en")
+    assert "combine=age_group.under+45" in kept.search
