@@ -86,8 +86,12 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             dbc.Col([
                 dbc.Button(_("Build the tab book"), id=ids.TABBOOK_BUILD, color="primary",
                            n_clicks=0),
-                dbc.Progress(id=ids.TABBOOK_PROGRESS, value=0, className="my-3",
-                             style={"height": "1.5rem"}),
+                html.Div([
+                    html.Label(_("Progress"), htmlFor=ids.TABBOOK_PROGRESS, className="me-2"),
+                    html.Progress(id=ids.TABBOOK_PROGRESS, value="0", max="100",
+                                  style={"width": "60%", "height": "1.2rem"}),
+                    html.Span(id=ids.TABBOOK_PROGRESS_TEXT, className="ms-2"),
+                ], className="my-3"),
                 html.Div(id=ids.TABBOOK_RESULT, role="status", **{"aria-live": "polite"}),
             ], md=7, lg=8),
         ]),
@@ -132,14 +136,15 @@ def register(app, app_ctx: AppContext) -> None:
         State(ids.LANG_STORE, "data"),
         background=True,
         manager=job_manager(),
-        progress=[Output(ids.TABBOOK_PROGRESS, "value"), Output(ids.TABBOOK_PROGRESS, "label")],
+        progress=[Output(ids.TABBOOK_PROGRESS, "value"),
+                  Output(ids.TABBOOK_PROGRESS_TEXT, "children")],
         running=[(Output(ids.TABBOOK_BUILD, "disabled"), True, False)],
         prevent_initial_call=True,
     )
     def build_tabbook(set_progress, _clicks, topic, questions, by, countries, years, weighted,
                       lang):
         def progress(done: int, total: int) -> None:
-            set_progress((round(100 * done / total), f"{done}/{total}"))
+            set_progress((str(round(100 * done / total)), f"{done}/{total}"))
 
         return tabbook_outcome(app_ctx, topic=topic, questions=questions, by=by,
                                countries=countries, years=years, weighted=bool(weighted),
