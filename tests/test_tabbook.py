@@ -15,7 +15,7 @@ from stats_support import make_dataset
 from barometer.cli import main
 from barometer.ingest import load_dataset
 from barometer.present.tabbook import tabbook_csv, tabbook_xlsx
-from barometer.stats import Query, QueryError
+from barometer.stats import Query, QueryError, crosstab
 from barometer.stats.tabbook import tabbook, tabbook_questions
 from barometer.web import tabbooks
 from barometer.web.context import AppContext
@@ -138,3 +138,21 @@ def test_the_web_page_answers_and_the_download_route_checks_its_key(demo, tmp_pa
     assert client.get("/tabbook/download/not-a-key.xlsx").status_code == 404
     assert client.get("/tabbook/download/" + "0" * 32 + ".xlsx").status_code == 404
     assert client.get("/tabbook/download/" + "0" * 32 + ".exe").status_code == 404
+
+
+def test_a_filtered_tab_book_says_so_and_counts_only_those_respondents(demo, tmp_path):
+    from barometer.web.pages.tabbook import tabbook_outcome
+
+    app_ctx = AppContext.for_dataset(demo)
+    store = DiskStore(tmp_path)
+    outcome = tabbook_outcome(app_ctx, topic=None, questions=["trust_eu"], by=["age_group"],
+                              countries=["RS"], years=["2025"], weighted=True, lang="en",
+                              filters=[("gender", ["female"])], store=store)
+    href = next(c.href for c in outcome if getattr(c, "href", "").count(".xlsx"))
+    key = href.split("/")[-1].split(".")[0]
+    rows = _sheet(load_workbook(io.BytesIO(store.get(key, "xlsx"))), "trust_eu")
+    assert any("Filters: Gender: Female" in str(r[0]) for r in rows)
+    filtered = crosstab(demo, Query("trust_eu", countries=("RS",), years=(2025,),
+                                    filters=(("gender", ("female",)),)))
+    base = next(r for r in rows if r[0] == "Base (n)")
+    assert base[1] == f"{int(filtered.table['base_n'].iloc[0]):,}"

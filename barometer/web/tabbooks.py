@@ -117,7 +117,8 @@ def build_files(app_ctx, request: TabbookRequest, store,
 
 def request_from(app_ctx, *, topic: str | None, indicators: Sequence[str] | None,
                  by: Sequence[str] | None, countries: Sequence[str] | None,
-                 years: Sequence | None, weighted: bool, lang: str) -> TabbookRequest:
+                 years: Sequence | None, weighted: bool, lang: str,
+                 filters: Sequence[tuple[str, Sequence[str]]] = ()) -> TabbookRequest:
     """A request from the page's controls, read through the parameter table like a link (a bad
     value is dropped with a notice, as in a link)."""
     from barometer.stats.tabbook import tabbook_questions as questions_of
@@ -128,7 +129,8 @@ def request_from(app_ctx, *, topic: str | None, indicators: Sequence[str] | None
     raw = {"indicator": [first], "by": [",".join(banner)] if banner else [],
            "country": [",".join(countries)] if countries else [],
            "year": [",".join(str(y) for y in years)] if years else [],
-           "weighted": ["1" if weighted else "0"], "lang": [lang]}
+           "weighted": ["1" if weighted else "0"], "lang": [lang],
+           "filter": [f"{name}:{','.join(codes)}" for name, codes in filters if name and codes]}
     params = app_ctx.params.parse(raw, app_ctx.codebook, app_ctx.years, view="crosstab")
     return TabbookRequest(topic or None, tuple(indicators or ()), params)
 

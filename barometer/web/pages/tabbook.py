@@ -21,7 +21,7 @@ from barometer.stats import QueryError
 from barometer.web import ids
 from barometer.web.components import dropdown, indicator_options, labelled
 from barometer.web.context import AppContext
-from barometer.web.pages.explore import more_breakdown_options
+from barometer.web.pages.explore import more_breakdown_options, value_options
 from barometer.web.tabbooks import (
     FORMATS,
     KEY,
@@ -73,6 +73,21 @@ def layout(app_ctx: AppContext, params) -> html.Div:
             id=ids.TABBOOK_YEAR, options=[{"label": str(y), "value": str(y)}
                                           for y in app_ctx.years],
             value=years, inline=True), ids.TABBOOK_YEAR),
+        html.Fieldset([
+            html.Legend(_("Filters"), className="form-label fw-semibold fs-6 mb-1"),
+            html.Label(_("Filter: question and answers to keep"), htmlFor=ids.TABBOOK_FILTER,
+                       className="visually-hidden"),
+            dropdown(lang, id=ids.TABBOOK_FILTER, options=filter_options(app_ctx, lang),
+                     value=params.filters[0][0] if params.filters else None,
+                     placeholder=_("Filter by…")),
+            html.Label(_("is one of…"), htmlFor=ids.TABBOOK_FILTER_VALUES,
+                       className="visually-hidden"),
+            dropdown(lang, id=ids.TABBOOK_FILTER_VALUES, multi=True,
+                     options=value_options(app_ctx, params.filters[0][0] if params.filters
+                                           else None, lang),
+                     value=list(params.filters[0][1]) if params.filters else [],
+                     placeholder=_("is one of…")),
+        ], className="mb-3"),
         dbc.Switch(id=ids.TABBOOK_WEIGHTED, label=_("Weighted"), value=params.weighted),
     ]
     return html.Div([
@@ -98,9 +113,17 @@ def layout(app_ctx: AppContext, params) -> html.Div:
     ])
 
 
+def filter_options(app_ctx: AppContext, lang: str) -> list[dict]:
+    """Questions a tab book can be filtered by: single, ordinal, banded numeric."""
+    codebook = app_ctx.codebook
+    return [{"label": i.label(lang), "value": i.id} for i in codebook.indicators
+            if i.type in ("single", "ordinal") or (i.type == "numeric" and i.bins)]
+
+
 def tabbook_outcome(app_ctx: AppContext, *, topic: str | None, questions: Sequence[str] | None,
                     by: Sequence[str] | None, countries: Sequence[str] | None,
-                    years: Sequence | None, weighted: bool, lang: str, store=None,
+                    years: Sequence | None, weighted: bool, lang: str,
+                    filters: Sequence[tuple[str, Sequence[str]]] = (), store=None,
                     progress: Callable[[int, int], None] | None = None) -> list:
     """The result area after a build: download links, or what is wrong, in the reader's
     language (the files are made unless they are kept already)."""
@@ -110,7 +133,8 @@ def tabbook_outcome(app_ctx: AppContext, *, topic: str | None, questions: Sequen
     store = file_store() if store is None else store
     try:
         request = request_from(app_ctx, topic=topic, indicators=questions, by=by,
-                               countries=countries, years=years, weighted=weighted, lang=lang)
+                               countries=countries, years=years, weighted=weighted, lang=lang,
+                               filters=filters)
         key = build_files(app_ctx, request, store, progress)
     except QueryError as exc:
         return [dbc.Alert(_("This tab book cannot be made: {reason}").format(reason=str(exc)),
@@ -133,6 +157,8 @@ def register(app, app_ctx: AppContext) -> None:
         State(ids.TABBOOK_COUNTRY, "value"),
         State(ids.TABBOOK_YEAR, "value"),
         State(ids.TABBOOK_WEIGHTED, "value"),
+        State(ids.TABBOOK_FILTER, "value"),
+        State(ids.TABBOOK_FILTER_VALUES, "value"),
         State(ids.LANG_STORE, "data"),
         background=True,
         manager=job_manager(),
@@ -142,13 +168,24 @@ def register(app, app_ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def build_tabbook(set_progress, _clicks, topic, questions, by, countries, years, weighted,
-                      lang):
+                      filter_by, filter_values, lang):
         def progress(done: int, total: int) -> None:
             set_progress((str(round(100 * done / total)), f"{done}/{total}"))
 
         return tabbook_outcome(app_ctx, topic=topic, questions=questions, by=by,
                                countries=countries, years=years, weighted=bool(weighted),
-                               lang=lang or "en", progress=progress)
+                               lang=lang or "en", progress=progress,
+                               filters=[(filter_by, filter_values)] if filter_by and filter_values
+                               else [])
+
+    @app.callback(
+        Output(ids.TABBOOK_FILTER_VALUES, "options"),
+        Input(ids.TABBOOK_FILTER, "value"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def filter_values_of(indicator, lang):
+        return value_options(app_ctx, indicator, lang or "en")
 
     def download(key: str, fmt: str):
         if fmt not in FORMATS or not KEY.match(key):
