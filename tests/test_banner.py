@@ -185,3 +185,18 @@ def test_explore_combines_answers_into_a_named_group_and_undoes_it(demo):
     kept = explore_update(app_ctx, trigger=ids.COUNTRY, search=update.search,
                           control_values=both, year_values_=("2024", False, []), lang="en")
     assert "combine=age_group.under+45" in kept.search
+
+
+def test_the_page_downloads_of_a_banner_carry_it(demo):
+    client = create_app(demo).server.test_client()
+    query = "?indicator=trust_police&by=gender,education&country=AL&year=2025"
+    csv = client.get("/download/table.csv" + query)
+    assert csv.status_code == 200
+    assert 'filename="barometer-trust_police-by-gender-education-AL-2025.csv"' in \
+        csv.headers["Content-Disposition"]
+    lines = [line for line in csv.get_data(as_text=True).splitlines() if not line.startswith("#")]
+    frame = pd.read_csv(io.StringIO("\n".join(lines)), keep_default_na=False)
+    assert set(frame["breakdown"]) == {"", "gender", "education"}
+    xlsx = client.get("/download/table.xlsx" + query)
+    book = load_workbook(io.BytesIO(xlsx.data))
+    assert any(row[1] == "Total" for row in book.worksheets[0].iter_rows(values_only=True))
