@@ -42,6 +42,13 @@ LANGUAGE_NAMES = {
 
 def normalise_lang(lang: str | None) -> str:
     """A supported language code for `lang` (case-insensitive, `sr` -> `sr-Latn`), else English."""
+    if lang in LANGUAGES:  # the common case, on every formatted number of a table
+        return lang
+    return _normalised(lang)
+
+
+@cache
+def _normalised(lang: str | None) -> str:
     if not lang:
         return DEFAULT_LANG
     key = lang.strip().replace("_", "-").lower()
@@ -155,9 +162,26 @@ class NumberSymbols:
 
 def _missing(value) -> bool:
     """None, NaN or pandas' NA: a figure that is not there (or not shown)."""
+    if type(value) is float:  # the common case first
+        return value != value
     if value is None or type(value).__name__ == "NAType":
         return True
     return isinstance(value, float) and math.isnan(value)
+
+
+def _correctly_rounded(value, digits: int) -> tuple[str, bool] | None:
+    """(digits, negative) of a float by Python's correctly rounded formatting, which equals
+    rounding its shortest decimal form half-even unless that form ends in a 5 just past the
+    last digit kept (a tie: None, and the caller takes the Decimal path)."""
+    if type(value) is not float and not isinstance(value, float):
+        return None
+    shown = repr(float(value))
+    if "e" in shown or "n" in shown:  # exponent, nan, inf
+        return None
+    fraction = shown.partition(".")[2]
+    if len(fraction) == digits + 1 and fraction.endswith("5"):
+        return None
+    return format(abs(value), f",.{digits}f"), math.copysign(1.0, value) < 0
 
 
 def format_number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
@@ -167,6 +191,11 @@ def format_number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0
     if _missing(value):
         return "–"
     symbols = NumberSymbols.of(normalise_lang(lang))
+    fast = _correctly_rounded(value, digits)
+    if fast is not None:
+        text, negative = fast
+        text = text.replace(",", "\0").replace(".", symbols.decimal).replace("\0", symbols.group)
+        return (symbols.minus if negative else "") + text
     number = Decimal(str(value))
     text = format(abs(number), f",.{digits}f")
     text = text.replace(",", "\0").replace(".", symbols.decimal).replace("\0", symbols.group)

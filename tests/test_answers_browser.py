@@ -141,10 +141,12 @@ def test_copy_link_says_copied(page, live_server):
 
 @pytest.mark.parametrize("path", ["/", "/trends", "/compare", "/codebook", "/about",
                                   PERMALINK + "&lang=sq", "/?indicator=trust_police&by=region"
-                                  "&country=AL&year=2024&filter=gender:female", "/?embed=1"])
+                                  "&country=AL&year=2024&filter=gender:female", "/?embed=1",
+                                  "/tabbook", "/?indicator=trust_police&by=gender,age_group"
+                                  "&country=XK&year=2024"])
 def test_every_page_passes_axe(page, live_server, path):
     page.goto(live_server + path)
-    page.wait_for_selector(".js-plotly-plot .main-svg, .codebook-entry, .about")
+    page.wait_for_selector(".js-plotly-plot .main-svg, .codebook-entry, .about, #tabbook-build")
     page.wait_for_timeout(500)
     result = Axe().run(page, options=WCAG)
     problems = [(v["id"], [n["target"] for n in v["nodes"][:3]])

@@ -85,7 +85,7 @@ def test_json_carries_echo_version_synthetic_labels_and_tests(client, dataset):
     doc = get(client, "/api/v1/crosstab", indicator="trust_police", by="gender", country="al",
               year="2025", lang="sq").get_json()
     assert doc["query"] == {"indicator": "trust_police", "by": "gender", "country": ["AL"],
-                            "year": [2025], "filter": [], "weighted": True, "percent": "column",
+                            "year": [2025], "filter": [], "combine": [], "bins": [], "weighted": True, "percent": "column",
                             "missing": "hide", "pool": "separate", "lang": "sq",
                             "category": "trust"}
     assert doc["data_version"] == dataset.version
@@ -420,3 +420,22 @@ def test_cache_key_changes_with_data_version():
 def test_json_is_strict_json(client):
     body = get(client, "/api/v1/crosstab", **SUPPRESSED_REGION).get_data(as_text=True)
     json.loads(body, parse_constant=lambda name: pytest.fail(f"non-JSON constant {name}"))
+
+
+def test_combined_groups_over_the_api_are_the_sums_of_their_parts(client, dataset):
+    """`combine` in a hand-typed query string (`60+`: a `+` there reads as a space) gives groups
+    whose counts are the sums of the categories they combine; labels are the group names."""
+    query = ("indicator=trust_police&by=age_group&country=XK&year=2024&format=csv"
+             "&combine=age_group.young:18-29,30-44&combine=age_group.older:45-59,60+")
+    grouped_rows = csv_frame(client.get(f"/api/v1/crosstab?{query}").get_data(as_text=True))
+    plain = crosstab(dataset, Query("trust_police", by="age_group", countries=("XK",),
+                                    years=(2024,))).table
+    assert set(grouped_rows["by"]) == {"young", "older"}
+    for group, members in (("young", ["18-29", "30-44"]), ("older", ["45-59", "60+"])):
+        rows = grouped_rows[(grouped_rows["by"] == group)].set_index("category_code")
+        parts = plain[plain["by"].isin(members)].groupby("category")
+        assert rows["n"].astype(int).to_dict() == parts["n"].sum().astype(int).to_dict()
+        assert rows["weighted"].astype(float).to_dict() == pytest.approx(parts["weighted"].sum().to_dict())
+    bad = client.get("/api/v1/crosstab?indicator=trust_police&combine=age_group.x:18-29,99")
+    assert bad.status_code == 400
+    assert "99" in bad.get_json()["detail"] and "combine" in bad.get_json()["detail"]

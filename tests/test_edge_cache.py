@@ -113,3 +113,11 @@ def test_fingerprinted_scripts_keep_their_year_long_lifetime(client):
     page = client.get("/").get_data(as_text=True)
     script = re.search(r'src="(/_dash-component-suites/[^"]+dash_renderer[^"]+)"', page).group(1)
     assert client.get(script).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_page_that_starts_background_jobs_is_not_kept_by_a_shared_cache(client):
+    """The tab book page's HTML carries a per-load token binding its jobs to that load."""
+    response = client.get("/tabbook")
+    assert response.status_code == 200
+    assert "public" not in response.headers["Cache-Control"]
+    assert "ETag" not in response.headers

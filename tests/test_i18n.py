@@ -19,6 +19,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from barometer.codebook import Text, load_codebook
@@ -298,3 +300,17 @@ NORMALISE_CASES = [
 def test_normalise_lang(given, lang):
     assert normalise_lang(given) == lang
 
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(st.floats(min_value=-1e7, max_value=1e7, allow_nan=False),
+                       st.integers(-10_000, 10_000).map(lambda k: k / 1000),
+                       st.integers(-10_000, 10_000).map(lambda k: k / 100 + 0.005)),
+       digits=st.integers(0, 2), lang=st.sampled_from(["en", "sq", "sr-Latn"]))
+def test_format_number_equals_babel(value, digits, lang):
+    """The fast path (Python's correctly rounded formatting, ties sent to Decimal) writes what
+    Babel's format_decimal writes, ties and negative numbers included."""
+    locale = Locale.parse(lang.replace("-", "_"))
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    expected = format_decimal(Decimal(str(value)), format=pattern, locale=locale)
+    assert format_number(value, lang, digits) == expected

@@ -20,8 +20,8 @@ from barometer.paths import PROJECT_ROOT
 
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 LANGS = ("en", "sq", "sr-Latn", "sr-Cyrl")
-NAV = ("Explore", "Trends", "Compare", "Codebook", "About")
-PAGES = ("/", "/trends", "/compare", "/codebook", "/about")
+NAV = ("Explore", "Trends", "Compare", "Tab book", "Codebook", "About")
+PAGES = ("/", "/trends", "/compare", "/tabbook", "/codebook", "/about")
 TIMEOUT = 45_000
 
 
@@ -141,6 +141,8 @@ def wait_for_page(page, path: str) -> None:
         page.wait_for_selector("table.result-table thead th", timeout=TIMEOUT)
     elif path == "/codebook":
         page.wait_for_selector(".codebook-entry", timeout=TIMEOUT)
+    elif path == "/tabbook":
+        page.wait_for_selector("#tabbook-build", timeout=TIMEOUT)
     else:
         page.wait_for_selector(".about", timeout=TIMEOUT)
 

@@ -109,3 +109,24 @@ def test_a_lost_redis_degrades_to_computing(dataset, monkeypatch):
     response = client.get(QUERY)
     assert response.status_code == 200 and response.get_json()["rows"]
     assert client.get("/healthz").get_json()["cache"] == "unavailable"
+
+
+def test_finished_tab_books_are_kept_in_redis_for_every_instance(redis_url, dataset, monkeypatch):
+    """With BAROMETER_CACHE_URL set, a tab book built by one instance is found by another (a
+    second store on the same Redis), and nothing computes it again."""
+    from barometer.web import tabbooks
+    from barometer.web.context import AppContext
+
+    monkeypatch.setenv("BAROMETER_CACHE_URL", redis_url)
+    first, second = tabbooks.file_store(), tabbooks.file_store()
+    assert isinstance(first, tabbooks.RedisStore)
+    app_ctx = AppContext.for_dataset(dataset)
+    request = tabbooks.request_from(app_ctx, topic=None, indicators=["trust_eu"], by=["gender"],
+                                    countries=["XK"], years=["2025"], weighted=True, lang="en")
+    key = tabbooks.build_files(app_ctx, request, first)
+    monkeypatch.setattr(tabbooks, "tabbook", lambda *a, **k: (_ for _ in ()).throw(
+        AssertionError("computed again")))
+    assert tabbooks.build_files(app_ctx, request, second) == key
+    assert second.get(key, "xlsx")[:2] == b"PK"  # a zip: the workbook
+    ttl = redis.Redis.from_url(redis_url).ttl(f"barometer:tabbook:{key}.xlsx")
+    assert 0 < ttl <= tabbooks.KEEP_SECONDS

@@ -152,7 +152,7 @@ def test_explore_from_a_shared_link_sets_every_control_and_normalises_the_url():
     assert panel.summary and "Kosovo" in str(panel.summary[0])
     assert panel.svg_name.startswith("barometer-trust_courts-by-gender-XK-2024-2025")
     assert "Trust: Courts" in panel.choices and "Kosovo" in panel.choices
-    assert len(update.outputs()) == 1 + 9 + 3 + 1 + 3 + 13
+    assert len(update.outputs()) == 1 + 9 + 1 + 4 + 3 + 1 + 3 + 13
 
 
 def test_explore_from_the_controls_writes_the_url_and_leaves_the_controls_alone():

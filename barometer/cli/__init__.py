@@ -11,7 +11,7 @@ import click
 _COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "barometer.cli.demo_cmds": ("demo_data",),
     "barometer.cli.data_cmds": ("ingest", "codebook"),
-    "barometer.cli.stats_cmds": ("crosstab", "frequencies", "trend"),
+    "barometer.cli.stats_cmds": ("crosstab", "frequencies", "trend", "tabbook"),
     "barometer.cli.map_cmds": ("map",),
     "barometer.cli.serve_cmds": ("serve",),
     "barometer.cli.assistant_cmds": ("mcp",),

@@ -297,10 +297,39 @@ def _emit(view: str, result, params, dataset, fmt: str, ad_hoc, table: ParamTabl
         _emit_table(result, dataset, params.lang, ad_hoc)
 
 
+def _emit_banner(result, params, dataset, fmt: str, table: ParamTable) -> None:
+    """A banner (`--by gender,age_group`): the tidy table of the Total and every breakdown."""
+    from barometer.present.banners import banner_tidy
+
+    if fmt == "json":
+        import json
+
+        from barometer.present.documents import banner_document
+
+        doc = banner_document(result, params, dataset, table)
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False))
+        return
+    tidy = banner_tidy(result, dataset.codebook, params.lang)
+    if fmt == "csv":
+        click.echo(tidy.to_csv(index=False), nl=False)
+        return
+    shown = tidy[["breakdown_label", "country", "year", "by", "category", "n", "percent",
+                  "ci_low", "ci_high", "flag", "sig"]].rename(columns={"percent": "%"})
+    click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    letters = ", ".join(f"{letter}={by}:{code}" for (by, code), letter in result.letters.items())
+    click.echo(f"\nColumn letters: {letters} (higher than the lettered column of the same "
+               "breakdown, Holm-adjusted, 5%)")
+    if dataset.synthetic:
+        click.echo("Synthetic demonstration data: not real survey findings.")
+
+
 def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> None:
     """Load the data, parse the options through the parameter table, compute and print."""
     from barometer.params import ParamError
+    from barometer.params.values import breakdowns
     from barometer.stats import QueryError, crosstab, frequencies, trend
+    from barometer.stats.banner import banner
+    from barometer.stats.groups import grouped
     from barometer.stats.query import data_years
 
     dataset, ad_hoc = _load(values["codebook_path"], values["data_files"], values["weight_var"],
@@ -316,6 +345,11 @@ def run_view(view: str, values: dict, table: ParamTable = PARAMETER_TABLE) -> No
         click.echo(f"note: {notice}", err=True)
     query = params.query(disclosure=not values.get("no_suppress", False))
     try:
+        dataset = grouped(dataset, query)  # the groups of `combine`/`bins` are its categories
+        if view == "crosstab" and len(breakdowns(params.by)) > 1:
+            _emit_banner(banner(dataset, query, breakdowns(params.by)), params, dataset,
+                         values["fmt"], table)
+            return
         if view == "trend":
             result = trend(dataset, query, params.category)
         elif view == "frequencies":
@@ -342,3 +376,81 @@ country and year, with margins of error, significance letters and a chi-square t
 frequencies = view_command("frequencies", "Weighted distribution of INDICATOR per country and year.")
 trend = view_command("trend", """One category (or the mean) of INDICATOR across countries and
 survey years.""")
+
+
+# -- tab books --------------------------------------------------------------------------------------
+
+TABBOOK_PARAMS = ("bins", "combine", "by", "country", "year", "filter", "weighted", "percent",
+                  "missing", "pool", "lang")
+"""The view parameters a tab book takes (the crosstab's, but the question and the chart)."""
+
+
+def tabbook_options(fn: Callable) -> Callable:
+    """The tab book's view options, from the parameter table."""
+    for name in reversed(TABBOOK_PARAMS):
+        param = PARAMETER_TABLE.by_name[name]
+        for alias in reversed(param.cli_aliases):
+            fn = click.option(alias.flag, _python_name(alias.flag.lstrip("-")), is_flag=True,
+                              help=_plain(alias.help))(fn)
+        fn = _option(param, "crosstab")(fn)
+    return fn
+
+
+@click.command("tabbook")
+@click.option("--topic", default=None, help="Every substantive question of this topic "
+              "(default: of the whole survey).")
+@click.option("--indicator", "indicators", default=None, metavar="ID,ID,...",
+              help="These questions instead of a topic.")
+@tabbook_options
+@click.option("-o", "--output", "output", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .xlsx (a sheet per question) or .csv (tidy rows).")
+@click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Codebook YAML (default: data/codebook.yaml).")
+def tabbook(**values) -> None:
+    """A tab book: many questions by one banner (--by gender,age_group) in one file."""
+    from barometer.ingest import IngestError, load_dataset
+    from barometer.params import ParamError
+    from barometer.present.tabbook import choice_text, tabbook_csv, tabbook_xlsx
+    from barometer.stats import QueryError
+    from barometer.stats.groups import grouped
+    from barometer.stats.query import data_years
+    from barometer.stats.tabbook import tabbook as compute
+    from barometer.stats.tabbook import tabbook_questions
+
+    output: Path = values["output"]
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        _fail(f"-o {output}: write a .xlsx or a .csv file", 2)
+    try:
+        dataset = load_dataset(values["codebook_path"])
+    except (IngestError, CodebookError) as exc:
+        _fail(str(exc), 1)
+    raw = raw_query("crosstab", values)
+    raw = {k: v for k, v in raw.items() if k in TABBOOK_PARAMS}
+    wanted = tuple(i.strip() for i in (values["indicators"] or "").split(",") if i.strip())
+    try:
+        breakdown_ids = tuple(b.strip() for b in ",".join(raw.get("by", [])).split(",") if b.strip())
+        questions = tabbook_questions(dataset.codebook, topic=values["topic"], indicators=wanted,
+                                      breakdowns=breakdown_ids)
+        raw["indicator"] = [questions[0]]
+        params = PARAMETER_TABLE.parse(raw, dataset.codebook, data_years(dataset), strict=True)
+    except (ParamError, QueryError) as exc:
+        _fail(str(exc), 2)
+    if not params.by:
+        _fail("--by: a tab book needs a banner, e.g. --by gender,age_group", 2)
+    query = params.query(by=None)
+    viewed = grouped(dataset, query)
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\r{done}/{total} questions", nl=False, err=True)
+
+    entries = list(compute(viewed, query, questions, params.by.split(","), progress))
+    click.echo("", err=True)
+    choice = choice_text(dataset.codebook, query, params.lang)
+    write = tabbook_xlsx if output.suffix.lower() == ".xlsx" else tabbook_csv
+    output.write_bytes(write(entries, viewed.codebook, params.lang, dataset.version, choice))
+    missing = [e.indicator for e in entries if e.banner is None]
+    click.echo(f"wrote {output}: {len(entries) - len(missing)} questions"
+               + (f" ({len(missing)} without figures here: {', '.join(missing)})" if missing else ""))
+    if dataset.synthetic:
+        click.echo("Synthetic demonstration data: not real survey findings.")

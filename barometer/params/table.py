@@ -27,11 +27,13 @@ from barometer.params.values import (
     Breakdown,
     Choice,
     CodeList,
+    CombinedCategories,
     FilterCondition,
     Flag,
     IndicatorId,
     Invalid,
     Language,
+    NumericBins,
     ParseContext,
 )
 from barometer.stats.query import PERCENT_BASES, POOLINGS, Query, default_category
@@ -42,6 +44,8 @@ MISSING_MODES: tuple[str, ...] = ("hide", "show")
 CHART_TYPES: tuple[str, ...] = ("headline", "bars", "stacked", "horizontal", "table", "map")
 SORT_ORDERS: tuple[str, ...] = ("none", "value")
 MAX_FILTERS = 12
+MAX_GROUPS = 24
+MAX_BINNED = 4
 
 
 @dataclass(frozen=True)
@@ -136,8 +140,19 @@ PARAMETERS: tuple[Param, ...] = (
                                        "`sr-Latn` or `sr-Cyrl`.")),
     Param("indicator", IndicatorId(), FIRST_QUESTION, N_("The question: an indicator id."),
           to_query=lambda v: {"indicator": v}, cli_positional=True),
+    # `bins`, then `combine`, before the parameters that name categories: they see the groups.
+    Param("bins", NumericBins(), (),
+          N_("Bands of a numeric indicator on the fly: `indicator:18-34,35-54,55-` (`55-` or "
+             "`55+` open above, `-17` open below); the bands are its categories everywhere."),
+          repeats=MAX_BINNED, default_text=N_("no bands"), to_query=lambda v: {"bins": v}),
+    Param("combine", CombinedCategories(), (),
+          N_("Combine categories into a group: `indicator.group:code,code` (without `.group` "
+             "the group is named by its codes); repeat for more groups. The groups are "
+             "categories everywhere (filters, `category`)."),
+          repeats=MAX_GROUPS, default_text=N_("no groups"), to_query=lambda v: {"combine": v}),
     Param("by", Breakdown(), None, N_("Break down by another single, ordinal or banded "
-                                      "numeric indicator."),
+                                      "numeric indicator; several, comma-separated, side by "
+                                      "side with a Total column first (a banner)."),
           views=frozenset({"crosstab", "trend"}), default_text=N_("no breakdown"),
           to_query=lambda v: {"by": v}),
     Param("country", CodeList("countries", metavar="AL,XK,..."), (),
@@ -237,7 +252,9 @@ class ParamTable:
             query = parse_qs(query.lstrip("?"), keep_blank_values=True)
         ctx = ParseContext(codebook, tuple(years), strict, gettext_for(self._lang(query, codebook)))
         for param in self.params:
-            ctx.values[param.name] = self._parse_one(param, query.get(param.name) or [], ctx, view)
+            value = self._parse_one(param, query.get(param.name) or [], ctx, view)
+            settle = getattr(param.kind, "settle", None)
+            ctx.values[param.name] = value if settle is None else settle(param.name, value, ctx)
         values = {self.by_name[name].field_name: value for name, value in ctx.values.items()}
         return self.view_type(**values, notices=tuple(ctx.notices))
 
@@ -268,7 +285,10 @@ class ParamTable:
                 given = given[-1:]
             else:
                 ctx.bad(param.name, given[-1], (), _(
-                    "at most {limit} filter conditions are allowed").format(limit=param.repeats))
+                    "at most {limit} filter conditions are allowed").format(limit=param.repeats)
+                        if param.name == "filter" else _(
+                    "{name} is given {count} times; at most {limit} are allowed").format(
+                    name=param.name, count=len(given), limit=param.repeats))
                 given = given[: param.repeats]
         parsed, before = [], len(ctx.notices)
         for raw in given:

@@ -16,8 +16,10 @@ from typing import Any
 
 from barometer.codebook import Codebook
 from barometer.i18n import LANGUAGES, normalise_lang
-from barometer.stats.query import breakable, closest_first, filterable
+from barometer.stats.query import QueryError, breakable, closest_first, filterable
 
+MAX_BANNER = 6
+"""Most breakdowns side by side in one banner (`by=gender,age_group,education`)."""
 MAX_VALUE_LENGTH = 200
 """Longest raw value accepted for any parameter (a longer one is refused, never echoed whole)."""
 
@@ -234,11 +236,28 @@ class IndicatorId:
 @dataclass(frozen=True)
 class Breakdown:
     """Another indicator to break the question down by: single or ordinal, or numeric with
-    bands; never the question itself, never multiple-response."""
+    bands; never the question itself, never multiple-response. Several, comma-separated, make a
+    banner (the value stays the comma-separated text; `breakdowns` splits it)."""
 
     metavar: str = "INDICATOR"
 
     def parse(self, name: str, raw: str, ctx: ParseContext) -> str:
+        """One breakdown, or several comma-separated (a banner: `gender,age_group`)."""
+        _ = ctx.gettext
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if len(parts) > MAX_BANNER:
+            return ctx.reject(name, raw, (), _(
+                "{param}={value}: a banner has at most {limit} breakdowns").format(
+                param=name, value=repr(raw[:80]), limit=MAX_BANNER))
+        if len(set(parts)) < len(parts):
+            return ctx.reject(name, raw, (), _(
+                "{param}={value} names a breakdown twice").format(param=name,
+                                                                  value=repr(raw[:80])))
+        if not parts:
+            return ctx.reject(name, raw)
+        return ",".join(self._one(name, part, ctx) for part in parts)
+
+    def _one(self, name: str, raw: str, ctx: ParseContext) -> str:
         _ = ctx.gettext
         codebook, indicator = ctx.codebook, ctx.values.get("indicator")
         ids = [i.id for i in codebook.indicators if i.id != indicator]
@@ -263,10 +282,17 @@ class Breakdown:
         return value
 
     def schema(self, ctx: SchemaContext) -> dict:
-        return {"type": "string", "enum": self.allowed(ctx)}
+        names = self.allowed(ctx) or ["x"]
+        return {"type": "string", "maxLength": MAX_VALUE_LENGTH,
+                "pattern": f"^{alternatives(names)}(?:,{alternatives(names)}){{0,{MAX_BANNER - 1}}}$"}
 
     def allowed(self, ctx: SchemaContext) -> list[str]:
         return [i.id for i in ctx.codebook.indicators if breakable(i)]
+
+
+def breakdowns(by: str | None) -> tuple[str, ...]:
+    """The breakdowns a `by` value names: () without one, several for a banner."""
+    return tuple(by.split(",")) if by else ()
 
 
 @dataclass(frozen=True)
@@ -411,3 +437,166 @@ class Integer:
 
     def allowed(self, _ctx: SchemaContext | ParseContext) -> list[str]:
         return [str(n) for n in range(self.low, self.high + 1)][:20]
+
+
+def _regroup(ctx: ParseContext, combine: tuple = (), bins: tuple | None = None):
+    """The context's codebook regrouped by `combine` and `bins` (default: the bins parsed)."""
+    from barometer.stats.groups import regroup_codebook
+
+    bins = ctx.values.get("bins", ()) if bins is None else bins
+    return regroup_codebook(ctx.codebook, combine, bins, ctx.gettext)
+
+
+def _as_typed(part: str, fits: Callable[[str], bool]) -> str:
+    """A code as typed: a query string's `+` arrives as a space (`60+` -> `60 `), so a space is
+    read as `+` unless the code fits without it."""
+    plus = part.lstrip().replace(" ", "+")
+    return plus if fits(plus) or not fits(part.strip()) else part.strip()
+
+
+BAND = re.compile(r"^(?P<low>-?\d+(?:\.\d+)?)?(?P<dash>-)?(?P<high>-?\d+(?:\.\d+)?)?$")
+
+
+@dataclass(frozen=True)
+class NumericBins:
+    """`indicator:low-high,low-high,...`: bands of a numeric indicator on the fly, each
+    inclusive; `55-` or `55+` is open above, `-17` open below."""
+
+    metavar: str = "INDICATOR:LOW-HIGH[,LOW-HIGH...]"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext):
+        _ = ctx.gettext
+        indicator, sep, bands_raw = raw.partition(":")
+        if not sep or not indicator or not bands_raw.strip():
+            return ctx.reject(name, raw, (), _(
+                "{param}={value} should look like indicator:18-34,35-54,55-").format(
+                param=name, value=repr(raw[:80])))
+        bands = []
+        for part in bands_raw.split(","):
+            text = _as_typed(part, lambda t: bool(BAND.match(t[:-1] if t.endswith("+") else t)))
+            if not text:
+                continue
+            open_above = text.endswith("+")
+            match = BAND.match(text[:-1] if open_above else text)
+            if match is None or (open_above and (match["dash"] or match["high"])) \
+                    or not (match["low"] or match["high"]):
+                return ctx.reject(name, raw, (), _(
+                    "{param}={value}: {band} is not a band (write 18-34, 55- or -17)").format(
+                    param=name, value=repr(raw[:80]), band=repr(text)))
+            low = float(match["low"]) if match["low"] else None
+            high = float(match["high"]) if match["high"] else None
+            if open_above:
+                high = None
+            elif not match["dash"]:
+                high = low  # a single value
+            bands.append((low, high))
+        value = (indicator, tuple(bands))
+        try:
+            _regroup(ctx, bins=(value,))
+        except QueryError as exc:
+            return ctx.reject(name, raw, exc.allowed, exc.reason)
+        return value
+
+    def settle(self, name: str, value: tuple, ctx: ParseContext) -> tuple:
+        """Every value together (an indicator banded twice is refused); later parameters see
+        the bands as categories."""
+        try:
+            ctx.codebook = _regroup(ctx, bins=value)
+        except QueryError as exc:
+            ctx.bad(name, str(exc.value), exc.allowed, exc.reason)
+            return ()
+        return value
+
+    def encode(self, value: tuple) -> list[str]:
+        from barometer.stats.groups import band_code
+
+        indicator, bands = value
+        return [f"{indicator}:{','.join(band_code(b) for b in bands)}"]
+
+    def echo(self, value: tuple) -> str:
+        return self.encode(value)[0]
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        names = [i.id for i in ctx.codebook.indicators if i.type == "numeric"] or ["x"]
+        band = r"(?:-?[0-9.]+)?-?(?:-?[0-9.]+)?\+?"
+        return {"type": "string", "maxLength": MAX_VALUE_LENGTH,
+                "pattern": f"^{alternatives(names)}:{band}(?:,{band})*$"}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return [i.id for i in ctx.codebook.indicators if i.type == "numeric"]
+
+
+@dataclass(frozen=True)
+class CombinedCategories:
+    """`indicator.group:code,code`: one new group of an indicator's answers (or bands), named
+    `group` (none: the codes joined by `+`); repeat for more groups."""
+
+    metavar: str = "INDICATOR[.GROUP]:CODE,CODE[,...]"
+
+    def parse(self, name: str, raw: str, ctx: ParseContext):
+        _ = ctx.gettext
+        head, sep, codes_raw = raw.partition(":")
+        indicator, _dot, group = head.partition(".")
+        indicator, group = indicator.strip(), group.strip()
+        if not sep or not indicator or not codes_raw.strip():
+            return ctx.reject(name, raw, (), _(
+                "{param}={value} should look like indicator.group:code,code").format(
+                param=name, value=repr(raw[:80])))
+        codebook = ctx.codebook
+        if indicator not in codebook.by_id:
+            return ctx.reject(name, raw, closest_first(indicator, [i.id for i in
+                                                                   codebook.indicators]),
+                              _("{param} names an unknown indicator {value}").format(
+                                  param=name, value=repr(indicator[:80])))
+        if len(group) > 40 or "," in group:
+            return ctx.reject(name, raw, (), _(
+                "{param}={value}: a group name has at most 40 characters and no comma").format(
+                param=name, value=repr(raw[:80])))
+        allowed = [c.code for c in codebook.categories_of(indicator)]
+        members: list[str] = []
+        for part in codes_raw.split(","):
+            code = _as_typed(part, lambda c, allowed=allowed: c in allowed)
+            if not code:
+                continue
+            if code not in allowed:
+                matches = [a for a in allowed if a.lower() == code.lower()]
+                if not matches:
+                    return ctx.reject(name, raw, closest_first(code, allowed), _(
+                        "{param}={value}: {code} is not a category of {indicator}").format(
+                        param=name, value=repr(raw[:80]), code=repr(code),
+                        indicator=repr(indicator)))
+                code = matches[0]
+            if code not in members:
+                members.append(code)
+        value = (indicator, group, tuple(members))
+        try:
+            _regroup(ctx, combine=(value,))
+        except QueryError as exc:
+            return ctx.reject(name, raw, exc.allowed, exc.reason)
+        return value
+
+    def settle(self, name: str, value: tuple, ctx: ParseContext) -> tuple:
+        """Every group together (a code in two groups, a name used twice are refused); later
+        parameters see the groups as categories."""
+        try:
+            ctx.codebook = _regroup(ctx, combine=value)
+        except QueryError as exc:
+            ctx.bad(name, str(exc.value), exc.allowed, exc.reason)
+            return ()
+        return value
+
+    def encode(self, value: tuple) -> list[str]:
+        indicator, group, members = value
+        return [f"{indicator}{'.' + group if group else ''}:{','.join(members)}"]
+
+    def echo(self, value: tuple) -> str:
+        return self.encode(value)[0]
+
+    def schema(self, ctx: SchemaContext) -> dict:
+        names = [i.id for i in ctx.codebook.indicators if breakable(i)] or ["x"]
+        return {"type": "string", "maxLength": MAX_VALUE_LENGTH,
+                "pattern": f"^{alternatives(names)}(?:\\.[^,:]{{1,40}})?:{CODE_PATTERN}"
+                           f"(?:,{CODE_PATTERN})*$"}
+
+    def allowed(self, ctx: SchemaContext) -> list[str]:
+        return [i.id for i in ctx.codebook.indicators if breakable(i)]

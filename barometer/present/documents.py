@@ -154,3 +154,27 @@ def indicators_document(dataset: Dataset, lang: str, years: Sequence[int],
                        "min_base": codebook.dataset.thresholds.min_base},
         "indicators": indicators,
     }
+
+
+def banner_document(result, params, dataset: Dataset,
+                    table: ParamTable = PARAMETER_TABLE) -> dict[str, Any]:
+    """The document of a banner (`by=gender,age_group`): the Total as a crosstab document
+    without a breakdown, and under `banner` each breakdown's rows, letters, tests and
+    protection facts (letters run on across the banner)."""
+    from barometer.stats.groups import grouped
+
+    dataset = grouped(dataset, result.query)
+    codebook, lang = dataset.codebook, params.lang
+    doc = table_document("crosstab", result.total, params, dataset, table)
+    doc["banner"] = []
+    for by_id, part in zip(result.breakdowns, result.parts, strict=True):
+        by = codebook.indicator(by_id)
+        doc["banner"].append({
+            "by": {"id": by.id, "label": by.label(lang), "question": by.question.get(lang),
+                   "letters": dict(part.by_letters)},
+            "rows": table_rows(part, dataset, lang),
+            "tests": [{k: jsonable(v) for k, v in r.items()}
+                      for r in part.tests.to_dict(orient="records")],
+            "protection": protection_document(part),
+        })
+    return doc

@@ -8,6 +8,7 @@ import pandas as pd
 
 from barometer.codebook import Codebook
 from barometer.present.labels import category_labels
+from barometer.stats.groups import view_codebook
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "country",
@@ -32,16 +33,18 @@ def tidy_table(result, codebook: Codebook, lang: str = "en") -> pd.DataFrame:
     `EXPORT_COLUMNS` first, then the rest of the Result's columns."""
     table = result.table
     query = result.query
+    codebook = view_codebook(codebook, query)
     out = pd.DataFrame(index=table.index)
     out["country"] = table["country"].astype(object)
     out["year"] = table["year"]
     if query.by is not None:
         by_labels = category_labels(codebook, query.by, lang)
-        out["by"] = [by_labels.get(code, code) for code in table["by"]]
+        out["by"] = [by_labels.get(code, code) for code in table["by"].to_numpy(dtype=object)]
     else:
         out["by"] = ""
     cat_labels = category_labels(codebook, query.indicator, lang)
-    out["category"] = [cat_labels.get(code, code) for code in table["category"]]
+    out["category"] = [cat_labels.get(code, code)
+                       for code in table["category"].to_numpy(dtype=object)]
     for name in ("n", "weighted", "percent", "se", "ci_low", "ci_high"):
         out[name] = table[name]
     out["flag"] = np.select(

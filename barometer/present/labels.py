@@ -297,8 +297,8 @@ def choices_line(codebook: Codebook, params, view: str = "crosstab") -> str:
     elif view == "trend":
         parts.append(_("every wave"))
     if getattr(params, "by", None) and view == "crosstab":
-        parts.append(_("by {breakdown}").format(
-            breakdown=codebook.indicator(params.by).label(lang).lower()))
+        parts.append(_("by {breakdown}").format(breakdown=", ".join(
+            codebook.indicator(by).label(lang).lower() for by in params.by.split(","))))
     if params.filters:
         parts.append(filters_text(codebook, params.filters, lang))
     return " · ".join(parts)
@@ -308,7 +308,7 @@ def download_name(params, view: str = "crosstab") -> str:
     """A file name that says what a download shows: barometer-trust_police-by-gender-XK-2024."""
     parts = ["barometer", params.indicator]
     if getattr(params, "by", None) and view == "crosstab":
-        parts += ["by", params.by]
+        parts += ["by", params.by.replace(",", "-")]
     if view == "trend":
         parts.append("trend")
     parts.append("-".join(params.countries) if params.countries else "all")

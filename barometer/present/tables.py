@@ -36,8 +36,11 @@ class Row:
 
 @dataclass(frozen=True)
 class Column:
+    """A column header; `group` names the breakdown it belongs to in a banner."""
+
     label: str
     letter: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ country-year group, its breakdown groups as columns):
 
 What it does not protect against: differencing across views with different filters or
 breakdowns (statistical offices' flexible table builders add cell-key perturbation for that);
-the minimum filtered population is what limits it.
+the minimum filtered population is what limits it. Groups made on the fly (`combine`, `bins`)
+are columns like any other and get every rule above; bands whose edges differ by a little
+(`bins=age:18-40` against `18-41`) make such differencing easier, which the same limit bounds.
 """
 
 from __future__ import annotations

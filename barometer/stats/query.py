@@ -28,7 +28,10 @@ class Query:
     their bin codes, multiple-response ones by "chose any of these options"). `rao_scott` is the
     reference distribution of the weighted test of independence: "F" (R's svychisq default) or
     "chisq" (a statistics option, not a view parameter). `disclosure` off (a local run on one's
-    own file, `--no-suppress`) publishes every figure."""
+    own file, `--no-suppress`) publishes every figure. `combine` (indicator, group name, member
+codes) and `bins` (numeric indicator, bands) regroup answers on the fly
+(`barometer.stats.groups`): the whole query, filters included, sees the groups as
+categories."""
 
     indicator: str
     by: str | None = None
@@ -41,6 +44,8 @@ class Query:
     pool: Pooling = "separate"
     rao_scott: RaoScottReference = "F"
     disclosure: bool = True
+    combine: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    bins: tuple[tuple[str, tuple[tuple[float | None, float | None], ...]], ...] = ()
 
 
 class QueryError(ValueError):

@@ -38,6 +38,7 @@ from barometer.stats.cells import row_index, squared_weights, sums
 from barometer.stats.comparisons import country_letters, wave_changes
 from barometer.stats.design import QueryDesign, query_design
 from barometer.stats.disclosure import TooFewRespondents
+from barometer.stats.groups import grouped
 from barometer.stats.linearise import Family, FamilySums, family_df, ratio_linearised
 from barometer.stats.numeric import numeric_table
 from barometer.stats.query import Query, check_category, default_category, validate_query
@@ -63,6 +64,7 @@ def crosstab(dataset: Dataset, query: Query) -> Result:
     """The indicator by the breakdown (if any) per country and year; see the module docstring.
     Without a breakdown, countries side by side get letters of significant differences
     (`barometer.stats.comparisons`)."""
+    dataset = grouped(dataset, query)
     validate_query(dataset, query)
     result = _compute(dataset, query)
     if query.by is None and not result.pooled:
@@ -85,6 +87,7 @@ def trend(dataset: Dataset, query: Query, category: str | None = None) -> Result
     (and breakdown group), lined up across waves through the codebook. Without a `category`:
     `default_category` (the first net, else the first answer). Each wave carries its change from
     the previous and the first wave and whether it is significant (`wave_changes`)."""
+    dataset = grouped(dataset, query)
     validate_query(dataset, query)
     if category is None:
         category = default_category(dataset.codebook, query.indicator)

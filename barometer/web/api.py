@@ -19,11 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 import flask
 
 from barometer.params import ParamError, ParamTable
-from barometer.present.documents import indicators_document, table_document
+from barometer.params.values import breakdowns
+from barometer.present.banners import banner_tidy
+from barometer.present.documents import banner_document, indicators_document, table_document
 from barometer.present.export import tidy_table
 from barometer.stats import QueryError, compare, crosstab, frequencies, trend
 from barometer.stats.availability import availability
+from barometer.stats.banner import banner
 from barometer.stats.disclosure import TooFewRespondents
+from barometer.stats.groups import grouped
 from barometer.web.context import AppContext
 from barometer.web.problems import (
     API_PREFIX,
@@ -147,6 +151,15 @@ def _respond(app_ctx: AppContext, mimetype: str, body: str,
     return response
 
 
+def banner_body(app_ctx: AppContext, params, fmt: str) -> tuple[str, str]:
+    """(mimetype, body) of a banner (`by=gender,age_group`): CSV or the banner document."""
+    result = banner(app_ctx.dataset, params.query(by=None), breakdowns(params.by))
+    if fmt == "csv":
+        return "text/csv", banner_tidy(result, app_ctx.codebook, params.lang).to_csv(index=False)
+    doc = banner_document(result, params, app_ctx.dataset, app_ctx.params)
+    return "application/json", json.dumps(doc, ensure_ascii=False, allow_nan=False)
+
+
 def table_response(app_ctx: AppContext, endpoint: str) -> flask.Response:
     """A table endpoint: parse, look in the cache, else compute and render."""
     args = request_args()
@@ -156,10 +169,13 @@ def table_response(app_ctx: AppContext, endpoint: str) -> flask.Response:
     key = cache_key(app_ctx.dataset.version, endpoint, fmt, normalised)
 
     def build() -> tuple[str, str]:
+        if endpoint == "crosstab" and len(breakdowns(params.by)) > 1:
+            return banner_body(app_ctx, params, fmt)
         result = compute(app_ctx, endpoint, params)
+        dataset = grouped(app_ctx.dataset, result.query)  # `combine`/`bins` groups' labels
         if fmt == "csv":
-            return "text/csv", tidy_table(result, app_ctx.codebook, params.lang).to_csv(index=False)
-        doc = table_document(endpoint, result, params, app_ctx.dataset, app_ctx.params)
+            return "text/csv", tidy_table(result, dataset.codebook, params.lang).to_csv(index=False)
+        doc = table_document(endpoint, result, params, dataset, app_ctx.params)
         return "application/json", json.dumps(doc, ensure_ascii=False, allow_nan=False)
 
     mimetype, body = cached(key, build)

@@ -173,16 +173,31 @@ def notice_alerts(notices: Sequence[str]) -> list:
     return [dbc.Alert(n, color="warning", className="py-1 small mb-2") for n in notices]
 
 
+def banner_header(section: Section) -> html.Tr:
+    """A banner's first header row: each breakdown's name over its columns."""
+    spans: list[list] = []
+    for column in section.columns:
+        if spans and spans[-1][0] == column.group:
+            spans[-1][1] += 1
+        else:
+            spans.append([column.group, 1])
+    return html.Tr([html.Td("")] + [
+        html.Th(name, colSpan=count, scope="colgroup", className="banner-group") if name
+        else html.Td("", colSpan=count) for name, count in spans])
+
+
 def results_tables(sections: Sequence[Section], lang: str) -> list:
     """Semantic HTML tables: caption, column headers with significance letters, row headers."""
     _ = gettext_for(lang)
     out = []
     for section in sections:
-        head = html.Thead(html.Tr(
+        header = html.Tr(
             [html.Th(section.corner or _("Answer"), scope="col")]
             + [html.Th([c.label, html.Span(f" ({c.letter})", className="sig-letter") if c.letter else None],
                        scope="col") for c in section.columns]
-        ))
+        )
+        head = html.Thead([banner_header(section), header] if any(
+            c.group for c in section.columns) else header)
         body = []
         for row in section.rows:
             cells = []

@@ -85,7 +85,7 @@ def not_modified(tag: str, cache_control: str, vary_language: bool) -> flask.Res
 
 def page_kind(path: str) -> str | None:
     """'page' for the explorer's page routes, 'api' for API GETs, else None (not cached here)."""
-    if path in {page.path for page in PAGES}:
+    if path in {page.path for page in PAGES if page.shared}:
         return "page"
     if path.startswith(API_PREFIX + "/") or path == API_PREFIX:
         return "api"

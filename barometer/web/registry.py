@@ -17,13 +17,16 @@ CARRIED = ("indicator", "country", "lang")
 class Page:
     """One page: its path, title (English, translated where shown), the module with its
     `layout(app_ctx, params)` (and `register(app, app_ctx)` for its callbacks), the parameter
-    table's view its URL speaks, and the keys links to it carry over."""
+    table's view its URL speaks, the keys links to it carry over, and whether a shared cache
+    may keep its HTML (not a page that starts background jobs: each load of it has its own
+    signed token binding the jobs to it)."""
 
     path: str
     title: str
     module_name: str
     view: str = "crosstab"
     carried: tuple[str, ...] = CARRIED
+    shared: bool = True
 
     @property
     def module(self) -> ModuleType:
@@ -37,6 +40,8 @@ PAGES: tuple[Page, ...] = (
     Page("/", N_("Explore"), "barometer.web.pages.explore", "crosstab"),
     Page("/trends", N_("Trends"), "barometer.web.pages.trends", "trend"),
     Page("/compare", N_("Compare"), "barometer.web.pages.compare", "compare"),
+    Page("/tabbook", N_("Tab book"), "barometer.web.pages.tabbook", "crosstab",
+         ("country", "year", "lang"), shared=False),
     Page("/codebook", N_("Codebook"), "barometer.web.pages.codebook_page"),
     Page("/about", N_("About"), "barometer.web.pages.about"),
 )

@@ -32,6 +32,13 @@ def checklist(param: str, control: str) -> Binding:
                    lambda v: [",".join(str(x) for x in v)] if v else [])
 
 
+def first_of(param: str, control: str) -> Binding:
+    """A dropdown showing the first of a comma-separated value (Explore's first breakdown; the
+    others of a banner have a control of their own)."""
+    return Binding(param, control, lambda v: "" if not v else str(v).split(",")[0],
+                   lambda v: [str(v)] if v not in (None, "") else [])
+
+
 def last_of(param: str, control: str) -> Binding:
     """A radio group showing the last of a list (Compare's single year)."""
     return Binding(param, control, lambda v: str(v[-1]) if v else None,

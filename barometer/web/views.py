@@ -13,6 +13,8 @@ from functools import lru_cache
 from barometer.dataset import Dataset
 from barometer.i18n import gettext_for
 from barometer.params import ViewParams
+from barometer.params.values import breakdowns
+from barometer.present.banners import banner_figure, banner_sections
 from barometer.present.figures import crosstab_figure, empty_figure, headline_figure, trend_figure
 from barometer.present.labels import (
     base_note,
@@ -26,7 +28,9 @@ from barometer.present.sentences import result_sentences
 from barometer.present.tables import Section, display_tables
 from barometer.stats import QueryError, compare, crosstab, trend
 from barometer.stats.availability import availability
+from barometer.stats.banner import banner
 from barometer.stats.disclosure import TooFewRespondents
+from barometer.stats.groups import grouped
 from barometer.stats.query import data_years, default_category
 
 
@@ -64,6 +68,13 @@ class Views:
         self.trends = _cached_by_params_and_notices(self._trends, cache_size)
         self.compare = _cached_by_params_and_notices(self._compare, cache_size)
 
+    def codebook_for(self, params: ViewParams):
+        """The codebook a view reads its result with: the groups of `combine` and `bins` are
+        categories there."""
+        if not params.combine and not params.bins:
+            return self.codebook
+        return grouped(self.dataset, params.query()).codebook
+
     def caption(self, lang: str) -> str:
         return source_caption(self.codebook, lang, self.dataset.version)
 
@@ -71,7 +82,7 @@ class Views:
         """What a page shows of its parameters: Trends has no breakdown and follows one answer
         (as lines, or a map per wave); Compare shows one wave without a breakdown."""
         if view == "trend":
-            category = params.category or default_category(self.codebook, params.indicator)
+            category = params.category or default_category(self.codebook_for(params), params.indicator)
             chart = "map" if params.chart == "map" else None
             return replace(params, category=category, by=None, chart=chart)
         if view == "compare":
@@ -100,6 +111,8 @@ class Views:
             return trend(self.dataset, params.query(pool="separate"), params.category)
         if view == "compare":
             return compare(self.dataset, params.query())
+        if len(breakdowns(params.by)) > 1:
+            return banner(self.dataset, params.query(by=None), breakdowns(params.by))
         return crosstab(self.dataset, params.query())
 
     def _explore(self, params: ViewParams) -> View:
@@ -110,10 +123,30 @@ class Views:
             return replace(shown, params=params,
                            notices=shown.notices + (self._no_map_notice(params),))
 
+        if len(breakdowns(params.by)) > 1:
+            return self._banner(params)
+
         def draw(result, note: str) -> dict:
             return self._figure(result, params, params.chart, note)
 
         return self._build(params, lambda: self.result("crosstab", params), draw)
+
+    def _banner(self, params: ViewParams) -> View:
+        """Several breakdowns side by side: the banner table and a chart per breakdown."""
+        codebook = self.codebook_for(params)
+        question = codebook.indicator(params.indicator).question.get(params.lang)
+        try:
+            result = self.result("crosstab", params)
+        except QueryError as exc:
+            return self._failed(params, query_problem(exc, params.lang), question)
+        if result.total.table.empty:
+            return self._failed(params, self.nothing_there(params), question)
+        note = base_note(result.total, codebook, params.lang)
+        figure = (empty_figure("") if params.chart == "table" else
+                  banner_figure(result, codebook, params.lang, category=params.category,
+                                base_note=note, caption=self.caption(params.lang)))
+        return View(params, figure, banner_sections(result, codebook, params.lang), note,
+                    params.notices, question)
 
     def _figure(self, result, params: ViewParams, chart: str, note: str) -> dict:
         """The figure of a crosstab-like result for the chart type asked for."""
@@ -121,9 +154,9 @@ class Views:
         if chart == "table":
             return empty_figure("")
         if chart == "headline":
-            return headline_figure(result, self.codebook, params.lang, category=params.category,
+            return headline_figure(result, self.codebook_for(params), params.lang, category=params.category,
                                    sort=params.sort, base_note=note, caption=caption)
-        return crosstab_figure(result, self.codebook, params.lang, chart, base_note=note,
+        return crosstab_figure(result, self.codebook_for(params), params.lang, chart, base_note=note,
                                caption=caption)
 
     def _trends(self, params: ViewParams) -> View:
@@ -133,11 +166,11 @@ class Views:
                 return self._map("trend", params)  # a map per wave
             params = replace(params, chart=None,
                              notices=params.notices + (self._no_map_notice(params),))
-        label = category_labels(self.codebook, params.indicator, params.lang).get(
+        label = category_labels(self.codebook_for(params), params.indicator, params.lang).get(
             params.category or "", "")
 
         def draw(result, note: str) -> dict:
-            return trend_figure(result, self.codebook, params.lang, base_note=note,
+            return trend_figure(result, self.codebook_for(params), params.lang, base_note=note,
                                 caption=self.caption(params.lang), category_label=label)
 
         return self._build(params, lambda: self.result("trend", params), draw, view="trend")
@@ -166,13 +199,13 @@ class Views:
         footnote = footnote_text.get(lang) if footnote_text else ""
 
         def present(result, note: str):
-            model = map_model(result, self.codebook, lang, params.category)
+            model = map_model(result, self.codebook_for(params), lang, params.category)
             if not model.cells:
                 return None, ()
-            figure = region_map_figure(result, self.codebook, lang, params.category, boundaries,
+            figure = region_map_figure(result, self.codebook_for(params), lang, params.category, boundaries,
                                        base_note=note, caption=self.caption(lang),
                                        footnote=footnote, model=model)
-            return figure, map_sections(model, self.codebook)
+            return figure, map_sections(model, self.codebook_for(params))
 
         # a region lies in one country: regions are never pooled
         by = self.map_breakdown(view, params)
@@ -202,12 +235,12 @@ class Views:
             return self._failed(params, query_problem(exc, params.lang), question)
         if result.table.empty:
             return self._failed(params, self.nothing_there(params), question)
-        note = base_note(result, self.codebook, params.lang)
-        summary = result_sentences(result, self.codebook, params.lang, view=view,
+        note = base_note(result, self.codebook_for(params), params.lang)
+        summary = result_sentences(result, self.codebook_for(params), params.lang, view=view,
                                    category=params.category)
         if present is None:
             figure = draw(result, note)
-            sections = display_tables(result, self.codebook, params.lang, view=view)
+            sections = display_tables(result, self.codebook_for(params), params.lang, view=view)
         else:
             figure, sections = present(result, note)
         if figure is None:

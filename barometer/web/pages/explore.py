@@ -15,6 +15,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 
 from barometer.i18n import gettext_for
+from barometer.params import PARAMETER_TABLE
+from barometer.params.values import breakdowns
 from barometer.web import ids
 from barometer.web.components import (
     breakdown_options,
@@ -34,14 +36,14 @@ from barometer.web.panel import (
     register_panel,
     request_base_url,
 )
-from barometer.web.sync import Controls, checklist, select, switch
+from barometer.web.sync import Controls, checklist, first_of, select, switch
 from barometer.web.views import View
 
 VIEW = "crosstab"
 CONTROLS = Controls((
     select("indicator", ids.INDICATOR),
     checklist("country", ids.COUNTRY),
-    select("by", ids.BY),
+    first_of("by", ids.BY),
     switch("weighted", ids.WEIGHTED, "1", "0", True),
     select("percent", ids.PERCENT),
     switch("missing", ids.MISSING, "show", "hide", "show"),
@@ -160,6 +162,11 @@ def layout(app_ctx: AppContext, params, location: PageLocation | None = None) ->
         labelled(_("Break down by"), dropdown(lang,
             id=ids.BY, options=breakdown_options(codebook, lang, params.indicator),
             value=values[ids.BY], clearable=False, maxHeight=380), ids.BY),
+        labelled(_("Side by side with"), dropdown(lang,
+            id=ids.BY_MORE, options=more_breakdown_options(codebook, lang, params.indicator),
+            value=list(breakdowns(params.by)[1:]), multi=True, maxHeight=380,
+            placeholder=_("More breakdowns…")), ids.BY_MORE,
+            _("A banner: a Total column, then each breakdown's groups.")),
         html.Fieldset([
             html.Legend(_("Filters"), className="form-label fw-semibold fs-6 mb-1"),
             html.Div([filter_row(app_ctx, i, lang, ind, codes)
@@ -167,11 +174,13 @@ def layout(app_ctx: AppContext, params, location: PageLocation | None = None) ->
             dbc.Button("+ " + _("Add a filter"), id=ids.ADD_FILTER, color="secondary",
                        outline=True, size="sm", n_clicks=0),
         ], className="mb-3"),
+        combine_fieldset(app_ctx, params),
         labelled(_("Chart"), dbc.RadioItems(
             id=ids.CHART_TYPE, options=chart_options(lang), value=values[ids.CHART_TYPE],
             inline=True), ids.CHART_TYPE),
         labelled(_("Answer shown"), dropdown(lang,
-            id=ids.CATEGORY, options=category_options(codebook, params.indicator, lang),
+            id=ids.CATEGORY, options=category_options(app_ctx.views.codebook_for(params),
+                                                      params.indicator, lang),
             value=values[ids.CATEGORY], clearable=False), ids.CATEGORY,
             _("The answer the headline chart and the summary show.")),
         html.Div([
@@ -187,6 +196,92 @@ def layout(app_ctx: AppContext, params, location: PageLocation | None = None) ->
     ]
     return page_layout(ids.EXPLORE_URL, ids.EXPLORE, controls, lang, graph_height="560px",
                        panel=panel, location=location)
+
+
+def combine_fieldset(app_ctx: AppContext, params) -> html.Details:
+    """Combine answers into groups of one's own (`combine=`): the question's or the
+    breakdown's categories, an optional name, and the groups made so far."""
+    _ = gettext_for(params.lang)
+    lang = params.lang
+    return html.Details([
+        html.Summary(_("Combine answers"), className="fw-semibold"),
+        dbc.RadioItems(id=ids.COMBINE_TARGET, inline=True, value="indicator", options=[
+            {"label": _("of the question"), "value": "indicator"},
+            {"label": _("of the breakdown"), "value": "by"}]),
+        html.Label(_("Answers to combine"), htmlFor=ids.COMBINE_CODES, className="visually-hidden"),
+        dropdown(lang, id=ids.COMBINE_CODES, multi=True, value=[],
+                 options=combine_options(app_ctx, params, "indicator"),
+                 placeholder=_("Answers to combine…")),
+        html.Label(_("Name of the group"), htmlFor=ids.COMBINE_NAME, className="visually-hidden"),
+        dbc.Input(id=ids.COMBINE_NAME, placeholder=_("Name of the group (optional)"),
+                  maxLength=40, className="my-1"),
+        html.Button(_("Combine"), id=ids.COMBINE_ADD, n_clicks=0, title=_("Combine"),
+                    className="btn btn-secondary btn-sm me-2"),
+        html.Button(_("Undo the groups"), id=ids.COMBINE_CLEAR, n_clicks=0,
+                    title=_("Undo the groups"), className="btn btn-link btn-sm"),
+        html.Ul(combine_list(app_ctx, params), id=ids.COMBINE_LIST, className="small mt-1"),
+    ], className="mb-3")
+
+
+def combine_options(app_ctx: AppContext, params, target: str | None) -> list[dict]:
+    """The categories a new group can take: those of the question or of the first breakdown,
+    as they stand (bands and groups already made included)."""
+    indicator = params.indicator if target != "by" else (breakdowns(params.by) or ("",))[0]
+    codebook = app_ctx.views.codebook_for(params)
+    if not indicator or indicator not in codebook.by_id:
+        return []
+    ind = codebook.indicator(indicator)
+    if ind.type not in ("single", "ordinal") and not (ind.type == "numeric" and ind.bins):
+        return []
+    return [{"label": c.label.get(params.lang), "value": c.code}
+            for c in codebook.categories_of(ind)]
+
+
+def combine_list(app_ctx: AppContext, params) -> list:
+    """The groups in force, in words: 'Age group: young = 18–29 + 30–44'."""
+    codebook = app_ctx.views.codebook_for(params)
+    items = []
+    for indicator, group, members in params.combine:
+        labels = {c.code: c.label.get(params.lang) for c in app_ctx.codebook.categories_of(
+            indicator)} if indicator in app_ctx.codebook.by_id else {}
+        name = group or "+".join(members)
+        items.append(html.Li(f"{codebook.indicator(indicator).label(params.lang)}: {name} = "
+                             + " + ".join(labels.get(m, m) for m in members)))
+    return items
+
+
+def combine_query(previous, trigger: Any, target: str | None, codes: Sequence | None,
+                  name: str | None) -> dict[str, list[str]]:
+    """The groups and bands of the view in URL vocabulary: those of the URL so far, plus a
+    new group when "Combine" was pressed, or none after "Undo the groups"."""
+    kind = PARAMETER_TABLE.by_name["combine"].kind
+    combine = [kind.encode(v)[0] for v in previous.combine]
+    bins = [PARAMETER_TABLE.by_name["bins"].kind.encode(v)[0] for v in previous.bins]
+    if trigger == ids.COMBINE_CLEAR:
+        combine = []
+    elif trigger == ids.COMBINE_ADD and codes:
+        indicator = previous.indicator if target != "by" else \
+            (breakdowns(previous.by) or ("",))[0]
+        label = (name or "").strip().replace(",", " ").replace(":", " ")
+        if indicator:
+            combine.append(f"{indicator}{'.' + label if label else ''}:"
+                           + ",".join(str(c) for c in codes))
+    return {"combine": combine, "bins": bins}
+
+
+def more_breakdown_options(codebook, lang: str, indicator: str) -> list[dict]:
+    """The breakdowns that can stand beside the first one (no headings, no 'none')."""
+    return [o for o in breakdown_options(codebook, lang, indicator)
+            if o["value"] and not o.get("disabled")]
+
+
+def with_more(controls: dict[str, list[str]], more: Sequence | None) -> dict[str, list[str]]:
+    """The first breakdown and the ones beside it as one `by` value (`gender,age_group`)."""
+    first = [v for v in controls.get("by", []) if v]
+    if not first or not more:
+        return controls
+    chosen = list(dict.fromkeys([first[0], *[str(m) for m in more if m]]))
+    return {**controls, "by": [",".join(chosen)]}
 
 
 def chart_options(lang: str) -> list[dict]:
@@ -205,6 +300,8 @@ class ExploreUpdate:
 
     search: Any
     controls: tuple
+    more: Any
+    combine: tuple
     years: tuple
     year_picker_class: str
     by_options: list
@@ -213,12 +310,14 @@ class ExploreUpdate:
     panel: PanelUpdate
 
     def outputs(self) -> tuple:
-        return (self.search, *self.controls, *self.years, self.year_picker_class, self.by_options,
+        return (self.search, *self.controls, self.more, *self.combine, *self.years, self.year_picker_class, self.by_options,
                 self.category_options, self.filter_rows, *self.panel.outputs())
 
 
 def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
                    control_values: Sequence, year_values_: Sequence = (None, False, None),
+                   more: Sequence | None = None,
+                   combine: Sequence = (None, None, None),
                    filter_indicators: Sequence = (), filter_values: Sequence = (),
                    lang: str | None = None, base_url: str = "") -> ExploreUpdate:
     """What Explore shows: from its URL (first load, back, forward, a shared link: `trigger` is
@@ -226,9 +325,11 @@ def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
     from_url = trigger in (None, ids.EXPLORE_URL)
     controls = None
     if not from_url:
-        previous = app_ctx.view_params(search, lang, None, VIEW).years
-        controls = {**CONTROLS.query(control_values), **filter_query(filter_indicators, filter_values),
-                    **years_query(*year_values_, previous)}
+        before = app_ctx.view_params(search, lang, None, VIEW)
+        controls = {**with_more(CONTROLS.query(control_values), more),
+                    **filter_query(filter_indicators, filter_values),
+                    **years_query(*year_values_, before.years),
+                    **combine_query(before, trigger, *combine)}
         if trigger == ids.INDICATOR:
             controls["category"] = []  # a new question starts from its own default answer
     params = app_ctx.view_params(search, lang, controls, VIEW)
@@ -247,13 +348,21 @@ def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
     rows = ([filter_row(app_ctx, i, params.lang, ind, codes)
              for i, (ind, codes) in enumerate(params.filters)]
             if from_url and shown_filters != params.filters else no_update)
+    wanted_more = list(breakdowns(params.by)[1:])
+    made = trigger in (ids.COMBINE_ADD, ids.COMBINE_CLEAR)
+    combine_out = (combine_options(app_ctx, params, combine[0]),
+                   combine_list(app_ctx, params),
+                   [] if made else no_update, "" if made else no_update)
     return ExploreUpdate(
         search=new_search if new_search != search else no_update,
         controls=tuple(control_out),
+        more=wanted_more if from_url or list(more or []) != wanted_more else no_update,
+        combine=combine_out,
         years=(one, comparing, many),
         year_picker_class="mb-3 year-picker" + (" comparing" if comparing else ""),
         by_options=breakdown_options(app_ctx.codebook, params.lang, params.indicator),
-        category_options=category_options(app_ctx.codebook, params.indicator, params.lang),
+        category_options=category_options(app_ctx.views.codebook_for(params), params.indicator,
+                                          params.lang),
         filter_rows=rows,
         panel=panel_update(app_ctx, view, VIEW, new_search, base_url, page_path="/"),
     )
@@ -263,6 +372,11 @@ def register(app, app_ctx: AppContext) -> None:
     @app.callback(
         Output(ids.EXPLORE_URL, "search"),
         [Output(i, "value") for i in CONTROLS.ids],
+        Output(ids.BY_MORE, "value"),
+        Output(ids.COMBINE_CODES, "options"),
+        Output(ids.COMBINE_LIST, "children"),
+        Output(ids.COMBINE_CODES, "value"),
+        Output(ids.COMBINE_NAME, "value"),
         [Output(i, "value") for i in YEAR_CONTROLS],
         Output("year-picker", "className"),
         Output(ids.BY, "options"),
@@ -271,17 +385,24 @@ def register(app, app_ctx: AppContext) -> None:
         *panel_outputs(ids.EXPLORE),
         Input(ids.EXPLORE_URL, "search"),
         [Input(i, "value") for i in CONTROLS.ids],
+        Input(ids.BY_MORE, "value"),
         [Input(i, "value") for i in YEAR_CONTROLS],
         Input({"type": ids.FILTER_INDICATOR, "index": ALL}, "value"),
         Input({"type": ids.FILTER_VALUES, "index": ALL}, "value"),
+        Input(ids.COMBINE_ADD, "n_clicks"),
+        Input(ids.COMBINE_CLEAR, "n_clicks"),
+        Input(ids.COMBINE_TARGET, "value"),
+        State(ids.COMBINE_CODES, "value"),
+        State(ids.COMBINE_NAME, "value"),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,  # the page's first render already shows its URL's view
     )
     def update_explore(search, *args):
-        *control_values, year_one, comparing, year_list, filter_indicators, filter_values, lang = \
-            args
+        (*control_values, more, year_one, comparing, year_list, filter_indicators, filter_values,
+         _add, _clear, target, codes, name, lang) = args
         return explore_update(
             app_ctx, trigger=ctx.triggered_id, search=search, control_values=control_values,
+            more=more, combine=(target, codes, name),
             year_values_=(year_one, comparing, year_list), filter_indicators=filter_indicators,
             filter_values=filter_values, lang=lang, base_url=request_base_url()).outputs()
 
