@@ -1,9 +1,10 @@
 /* The first view (the page as the server rendered it, see barometer/web/first_view.py) is on the
    screen before any of the app's scripts: they load once it has been painted (the server leaves
    their tags inert, with `data-src`, and this file as the page's one deferred script). React then
-   renders the app into the mount point, hidden and out of the flow; once the app's chart box is
-   laid out, the app takes the first view's place, and the static chart stays over the app's
-   chart box until Plotly has drawn there. The numbers never leave their place. */
+   renders the app into the mount point, hidden and out of the flow; once the app is laid out
+   (its chart's slot keeps the chart's height before the chart's script has loaded), the app
+   takes the first view's place, and the static chart stays over the slot until Plotly has
+   drawn there. The numbers never leave their place. */
 (function () {
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
@@ -60,7 +61,7 @@
     }
     var cover = null;
 
-    function appChart() { return mount.querySelector(".dash-graph"); }
+    function appChart() { return mount.querySelector(".graph-slot"); }
     function drawn() { return mount.querySelector(".js-plotly-plot .main-svg") !== null; }
 
     function ready() {

@@ -64,13 +64,22 @@ def result_panel(rid: ids.ResultIds, lang: str, graph_height: str,
         html.Div(shown.summary, id=rid.summary, className="summary", **{"aria-live": "polite"}),
         html.Div(shown.notices, id=rid.notices, role="status"),
         dcc.Loading(html.Div([
-            dcc.Graph(id=rid.graph, config=graph_config(lang), className="result-graph",
-                      responsive=True, style=shown.graph_style, figure=shown.figure),
+            graph_slot(dcc.Graph(id=rid.graph, config=graph_config(lang),
+                                 className="result-graph", responsive=True,
+                                 style=shown.graph_style, figure=shown.figure)),
             html.Div(shown.tables, id=rid.table, className="result-tables"),
             html.P(shown.note, id=rid.note, className="base-note"),
         ]), delay_show=150),
         share_bar(rid, lang, panel, link),
     ]
+
+
+def graph_slot(graph: dcc.Graph) -> html.Div:
+    """The chart's place, as high as the chart from the first render on: the chart's script
+    loads after the rest of the app, and the table under it must not move up meanwhile."""
+    style = graph.style or {}
+    height = "0px" if style.get("display") == "none" else style.get("height", "0px")
+    return html.Div(graph, className="graph-slot", style={"--graph-height": height})
 
 
 def share_bar(rid: ids.ResultIds, lang: str, panel: PanelUpdate | None = None,

@@ -18,7 +18,7 @@ from barometer.present.labels import source_caption, synthetic_notice
 from barometer.web import ids
 from barometer.web.components import graph_config, results_tables
 from barometer.web.context import AppContext
-from barometer.web.panel import page_location, request_base_url
+from barometer.web.panel import graph_slot, page_location, request_base_url
 from barometer.web.registry import PAGES, page_at
 
 
@@ -141,9 +141,9 @@ def embed_layout(app_ctx: AppContext, params) -> html.Div:
     return html.Div([
         label,
         html.P(" ".join(view.notices), className="embed-notice small") if view.notices else None,
-        dcc.Graph(id=ids.EMBED_GRAPH, figure=view.figure,
-                  config=graph_config(params.lang, params.indicator),
-                  style={"height": "92vh"}),
+        graph_slot(dcc.Graph(id=ids.EMBED_GRAPH, figure=view.figure,
+                             config=graph_config(params.lang, params.indicator),
+                             style={"height": "92vh"})),
         html.Details([html.Summary(_("Table")), *results_tables(view.sections, params.lang)],
                      className="embed-table") if mapped else None,
         html.P([source_caption(app_ctx.codebook, params.lang, app_ctx.dataset.version), " · ",

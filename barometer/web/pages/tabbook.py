@@ -21,8 +21,8 @@ from barometer.stats import QueryError
 from barometer.web import ids
 from barometer.web.components import dropdown, indicator_options, labelled
 from barometer.web.context import AppContext
-from barometer.web.panel import PageLocation
 from barometer.web.pages.explore import more_breakdown_options, value_options
+from barometer.web.panel import PageLocation
 from barometer.web.tabbooks import (
     FORMATS,
     KEY,
