@@ -240,7 +240,8 @@ def test_the_embed_view_draws_the_map_with_its_table():
     params = PARAMETER_TABLE.parse("?indicator=trust_police&by=region&chart=map&country=AL",
                                    DATASET.codebook, YEARS)
     layout = embed_layout(CTX, replace(params, lang="en"))
-    (graph,) = [c for c in layout.children if getattr(c, "figure", None)]
+    (graph,) = [c.children for c in layout.children
+                if getattr(c, "className", "") == "graph-slot"]  # the chart in its slot
     assert graph.figure["layout"]["meta"]["kind"] == "map"
     (details,) = [c for c in layout.children if getattr(c, "className", "") == "embed-table"]
     assert details.children[0].children == "Table"
