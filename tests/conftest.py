@@ -120,6 +120,22 @@ def live_server():
         proc.kill()
 
 
+@pytest.fixture(scope="module")
+def dataset():
+    """The shipped demonstration data (a test module may define its own)."""
+    from barometer.ingest import load_dataset
+
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def client(dataset):
+    """A Flask test client of the explorer over `dataset`."""
+    from barometer.web.app import create_app
+
+    return create_app(dataset).server.test_client()
+
+
 def require_chromium() -> None:
     if Path(CHROMIUM).exists():
         return

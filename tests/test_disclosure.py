@@ -12,27 +12,15 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from barometer.ingest import load_dataset
 from barometer.present.downloads import csv_bytes, xlsx_bytes
 from barometer.present.figures import crosstab_figure
 from barometer.present.tables import display_tables
 from barometer.stats import Query, QueryError, crosstab
 from barometer.stats.disclosure import TooFewRespondents, hidden_columns
-from barometer.web.app import create_app
 
 FIGURES = ("n", "weighted", "percent", "se", "ci_low", "ci_high", "base_n", "base_weighted",
            "eff_base")
 REGION_VIEW = Query("trust_police", by="region", countries=("AL",), years=(2024,))
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def client(dataset):
-    return create_app(dataset).server.test_client()
 
 
 # -- the rules, on hand-made bases ------------------------------------------------------------

@@ -9,8 +9,6 @@ import re
 
 import pytest
 
-from barometer.ingest import load_dataset
-from barometer.web.app import create_app
 from barometer.web.edge_cache import representation_tag
 
 SHARED = "public, max-age=300, stale-while-revalidate=86400"
@@ -19,16 +17,6 @@ PERMALINKS = ["/?indicator=trust_police&by=gender&country=XK&year=2024",
               "/codebook", "/about?lang=sq", "/?indicator=trust_police&embed=1"]
 API = ["/api/v1/crosstab?indicator=trust_police&by=gender", "/api/v1/indicators?lang=sq",
        "/api/v1/trend?indicator=trust_police&format=csv", "/api/v1/openapi.json"]
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def client(dataset):
-    return create_app(dataset).server.test_client()
 
 
 @pytest.mark.parametrize("url", PERMALINKS + API)

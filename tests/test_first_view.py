@@ -17,23 +17,12 @@ from click.testing import CliRunner
 from dash import dcc, html
 
 from barometer.cli import main
-from barometer.ingest import load_dataset
 from barometer.present.static_chart import figure_svg
 from barometer.web import app as web_app
 from barometer.web.app import create_app
 from barometer.web.first_view import component_html
 
 PERMALINK = "/?indicator=trust_police&by=gender&country=XK&year=2024"
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def client(dataset):
-    return create_app(dataset).server.test_client()
 
 
 class Page(HTMLParser):

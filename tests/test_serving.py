@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from barometer.ingest import load_dataset
 from barometer.web import serving
 from barometer.web.app import create_app
 
@@ -23,16 +22,6 @@ SHELL_CALLBACK = {
     "changedPropIds": ["url.pathname"],
     "state": [{"id": "url", "property": "search", "value": "?indicator=trust_police"}],
 }
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def client(dataset):
-    return create_app(dataset).server.test_client()
 
 
 def directives(policy: str) -> dict[str, list[str]]:
