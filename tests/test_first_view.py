@@ -173,6 +173,9 @@ def test_the_first_view_can_be_switched_off(dataset, monkeypatch):
     body = create_app(dataset).server.test_client().get(PERMALINK).get_data(as_text=True)
     assert "Loading..." in " ".join(parse(body).mount_text)
     assert 'property="og:image"' in body  # the link preview stays
+    scripts = re.findall(r'<script src="([^"]+)"', body)
+    assert any("dash_renderer" in src for src in scripts)
+    assert not any("dash_table" in src or "polyfill" in src for src in scripts)
 
 
 def test_values_from_the_address_are_escaped_everywhere(client):
@@ -305,7 +308,7 @@ def test_the_app_scripts_wait_for_the_first_paint(client):
         ("/assets/first_view.js", "defer")]
     inert = re.findall(r'<script type="text/plain" data-src="([^"]+)">', body)
     assert any("dash_renderer" in src for src in inert) and any("react-dom" in src for src in inert)
-    assert not any("dash_table" in src for src in inert)
+    assert not any("dash_table" in src or "polyfill" in src for src in inert)
     assert "new DashRenderer();" not in body
     import barometer
 
