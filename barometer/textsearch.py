@@ -14,6 +14,7 @@ from barometer.translit import cyrillic_to_latin
 
 _NOT_DECOMPOSED = str.maketrans({"đ": "dj", "Đ": "dj", "ł": "l", "ø": "o", "ß": "ss"})
 _WORD = re.compile(r"[^\W_]+")
+_BLOB_WORD = re.compile(r"\w+")
 
 WHOLE_WORD, PREFIX, INFLECTED = 1.0, 0.8, 0.5
 """How strongly a query word matches a text word: equal, a prefix of it, or equal to it but for
@@ -44,9 +45,17 @@ def matches(query: str, texts: Iterable[str]) -> bool:
 
 
 def search_blob(texts: Iterable[str]) -> str:
-    """One string holding texts as written and folded, for a client-side option search."""
-    texts = [t for t in texts if t]
-    return " ".join(dict.fromkeys(texts + [fold(t) for t in texts]))
+    """The words of texts as written and folded, for a picker's client-side option search:
+    lower case, each once, and none that is part of another (that filter, Dash's dropdown, finds
+    a typed word in any part of a word, and indexes every part of every word it is given: the
+    words of four languages made it the costliest step of a page's start)."""
+    words = dict.fromkeys(word for text in texts if text
+                          for word in _BLOB_WORD.findall(f"{text} {fold(text)}".lower()))
+    kept = ""
+    for word in sorted(words, key=len, reverse=True):
+        if word not in kept:
+            kept += " " + word
+    return " ".join(word for word in words if f" {word} " in kept + " ")
 
 
 def words_of(text: str) -> tuple[str, ...]:

@@ -3,6 +3,8 @@ ranked search finds codebook questions by words in any of the four languages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from barometer.textsearch import (
@@ -61,10 +63,26 @@ def test_fold():
     assert fold("Đorđe") == fold("Ђорђе") == fold("Djordje") == "djordje"
 
 
-def test_search_blob_holds_original_and_folded_texts():
-    blob = search_blob(["Безбедност", "Siguria", ""])
-    assert "Безбедност" in blob and "bezbednost" in blob
-    assert "Siguria" in blob and "siguria" in blob
+def dropdown_filter_finds(query: str, blob: str) -> bool:
+    """Dash's dropdown filter, as its code does it (js-search indexing every part of every word,
+    lower case): each word typed is part of some word of the option."""
+    words = blob.lower().split()
+    return all(any(typed in word for word in words) for typed in query.lower().split())
+
+
+def test_search_blob_finds_every_word_of_its_texts_written_or_folded():
+    texts = ["Безбедност у заједници", "Siguria në lagje", "safe_neighbourhood",
+             "Safety in the neighbourhood?", ""]
+    blob = search_blob(texts)
+    for text in texts:
+        for word in re.findall(r"\w+", f"{text} {fold(text)}"):
+            for typed in (word, word[:3], word[-3:], word.upper()):
+                assert dropdown_filter_finds(typed, blob), (typed, blob)
+    assert dropdown_filter_finds("bezbednost zajednici", blob)
+    assert not dropdown_filter_finds("police", blob)
+    words = blob.split()
+    assert len(words) == len(set(words)) and blob == blob.lower()
+    assert "neighbourhood" not in words and "u" not in words  # parts of other words: no need
 
 
 # -- ranked search ---------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def _indicator_options(codebook: Codebook, lang: str, include_demographics: bool
                         "disabled": True})
         for ind in members:
             options.append({"label": ind.label(lang), "value": ind.id,
-                            "search": search_blob(searchable_texts(codebook, ind))})
+                            "search": search_blob(picker_texts(ind))})
     return options
 
 
@@ -86,13 +86,12 @@ def question_search(codebook: Codebook, query: str, lang: str, value: str | None
     return options
 
 
-def searchable_texts(codebook: Codebook, ind, *, with_categories: bool = False) -> list[str]:
-    """What a search for an indicator looks at: question, short label and id (and, for the
-    codebook page, the answer labels), in every language."""
-    texts = ind.question.all_texts() + (ind.short.all_texts() if ind.short else []) + [ind.id]
-    if with_categories:
-        texts += [t for c in codebook.categories_of(ind) for t in c.label.all_texts()]
-    return texts
+def picker_texts(ind) -> list[str]:
+    """What a picker's own filter looks at, as the visitor types: the short label in every
+    language, and the id. (The question pickers also search the whole question text, on the
+    server: `question_search`. Kept short, as Dash's dropdown indexes every part of every word
+    of its options when it first draws.)"""
+    return (ind.short or ind.question).all_texts() + [ind.id]
 
 
 def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[dict]:
@@ -102,7 +101,7 @@ def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[
     demographics = [i for i in codebook.indicators if i.demographic and i.id != indicator_id
                     and (i.type != "numeric" or i.bins)]
     options.append({"label": "— " + _("Demographics") + " —", "value": "group:demo", "disabled": True})
-    options += [{"label": i.label(lang), "value": i.id, "search": search_blob(i.question.all_texts())}
+    options += [{"label": i.label(lang), "value": i.id, "search": search_blob(picker_texts(i))}
                 for i in demographics]
     options += indicator_options(codebook, lang, exclude=(indicator_id,),
                                  types=("single", "ordinal"))
