@@ -9,13 +9,15 @@
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
     var inert = document.querySelectorAll("script[data-src]");
+    var CHART_LIBRARY = "plotly/package_data/plotly.min.js";
+
+    var config = document.getElementById("_dash-config");
+    var prefix = (config ? JSON.parse(config.textContent).requests_pathname_prefix : "/") || "/";
 
     function preload(paths) {
         // fetched beside the app's scripts rather than after the app has rendered: Dash asks for
         // the chart's library and the lazy parts of its components when they mount, and they
         // then come from the browser's cache
-        var config = document.getElementById("_dash-config");
-        var prefix = (config ? JSON.parse(config.textContent).requests_pathname_prefix : "/") || "/";
         paths.forEach(function (path) {
             var link = document.createElement("link");
             link.rel = "preload";
@@ -25,9 +27,65 @@
         });
     }
 
+    function askEarly(names) {
+        // the renderer's first requests (the layout for this address, the callbacks), asked
+        // beside its scripts: its own fetch of each gets the answer already on its way
+        var early = {};
+        names.forEach(function (name) {
+            early[prefix + name] = window.fetch(prefix + name, {
+                credentials: "same-origin", headers: {Accept: "application/json"}});
+        });
+        var fetch = window.fetch;
+        window.fetch = function (url, options) {
+            var answer = early[url];
+            if (answer && (!options || !options.method || options.method === "GET")) {
+                delete early[url];
+                return answer.catch(function () { return fetch(url, options); });
+            }
+            if (String(url).indexOf("_dash-update-component") !== -1) {
+                return changing(fetch.apply(this, arguments));
+            }
+            return fetch.apply(this, arguments);
+        };
+    }
+
+    var loadChartLibrary = null;
+
+    function deferChartLibrary() {
+        // Dash's chart takes `window.Plotly` when it mounts (and loads the library when it is
+        // missing): here it is a promise, kept once the library has run. The library (about half
+        // a second of this machine's main thread, to run and to draw) loads when the page has
+        // been quiet for a moment, when the visitor points at the chart, or once the app has
+        // answered a change: the static chart stands in until then, and the controls answer
+        // first. (`loadChartLibrary` starts it; twice is once.)
+        var settle = {};
+        var loaded = new Promise(function (resolve, reject) {
+            settle.resolve = resolve;
+            settle.reject = reject;
+        });
+        window.Plotly = {then: function (onLoaded, onFailed) {
+            return loaded.then(onLoaded, onFailed);
+        }};
+        loadChartLibrary = function () {
+            if (!settle.resolve) { return; }
+            var resolve = settle.resolve;
+            settle.resolve = null;
+            var script = document.createElement("script");
+            script.src = prefix + "_dash-component-suites/" + CHART_LIBRARY;
+            script.onload = function () { resolve(); };  // window.Plotly is the library now
+            script.onerror = function () {
+                window.Plotly = undefined;
+                settle.reject(new Error("the chart library did not load"));
+            };
+            document.head.appendChild(script);
+        };
+    }
+
     function loadApp() {
+        askEarly(["_dash-layout", "_dash-dependencies"]);
         if (first && first.querySelector(".first-chart")) {
-            preload(["plotly/package_data/plotly.min.js", "dash/dcc/async-graph.js"]);
+            preload([CHART_LIBRARY, "dash/dcc/async-graph.js"]);
+            if (!window.Plotly && staticChart) { deferChartLibrary(); }
         }
         if (first && first.querySelector(".static-dropdown")) {
             preload(["dash/dcc/async-dropdown.js"]);
@@ -46,6 +104,10 @@
         });
     }
 
+    var staticChart = first && first.querySelector(".first-chart .static-chart");
+    if (staticChart && staticChart.getBoundingClientRect().height === 0) {
+        staticChart = null;  // a chart the page does not show (a table-only view)
+    }
     if (inert.length) {
         // once a frame with the first view in it has been painted (the frame after the first)
         window.requestAnimationFrame(function () {
@@ -55,10 +117,6 @@
     if (!first || !mount) { return; }
     mount.parentNode.insertBefore(first, mount);
     mount.classList.add("taking-over");
-    var staticChart = first.querySelector(".first-chart .static-chart");
-    if (staticChart && staticChart.getBoundingClientRect().height === 0) {
-        staticChart = null;  // a chart the page does not show (a table-only view)
-    }
     var cover = null;
 
     function appChart() { return mount.querySelector(".graph-slot"); }
@@ -68,6 +126,26 @@
         if (!mount.querySelector("main, .embed")) { return false; }
         var chart = appChart();
         return !staticChart || drawn() || (chart !== null && chart.offsetHeight > 0);
+    }
+
+    function changing(answer) {
+        // the app is asked for a new result: the static chart no longer shows it, and the
+        // chart's library loads once the answer is on the screen and the page is quiet again
+        if (cover) { cover.remove(); cover = null; }
+        if (loadChartLibrary) {
+            window.clearTimeout(quiet);
+            var then = function () { loadWhenQuiet(AFTER_ANSWER_MS); };
+            answer.then(then, then);
+        }
+        return answer;
+    }
+
+    var quiet = null;
+    var QUIET_MS = 1000;  // after the hand-over or the visitor's last key or click
+    var AFTER_ANSWER_MS = 250;  // after an answer: long enough to paint it, and for the next click
+    function loadWhenQuiet(wait) {
+        window.clearTimeout(quiet);
+        if (loadChartLibrary) { quiet = window.setTimeout(loadChartLibrary, wait || QUIET_MS); }
     }
 
     function coverAppChart() {
@@ -105,6 +183,18 @@
         window.scrollTo(0, scroll);
         coverAppChart();
         window.addEventListener("resize", function () { if (cover) { cover.remove(); cover = null; } });
+        if (loadChartLibrary) {
+            loadWhenQuiet();
+            ["pointerdown", "keydown", "touchstart", "wheel"].forEach(function (kind) {
+                window.addEventListener(kind, function (event) {
+                    var wanted = event.target.closest && event.target.closest(
+                        ".graph-slot, a[data-format]");
+                    if (wanted) { loadChartLibrary(); } else { loadWhenQuiet(); }
+                }, {capture: true, passive: true});
+            });
+            var chart = appChart();  // under the static chart, which lets the pointer through
+            if (chart) { chart.addEventListener("pointerover", loadChartLibrary); }
+        }
     }
 
     var observer = new MutationObserver(function () {

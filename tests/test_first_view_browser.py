@@ -96,3 +96,49 @@ def test_the_controls_answer_after_the_take_over(browser, live_server):
     assert "country=AL" in page.url.replace("%2C", ",")
     assert console.errors == []
     context.close()
+
+
+AT_HAND_OVER = """
+new MutationObserver((_, observer) => {
+  if (document.getElementById('react-entry-point') && !document.getElementById('first-view')
+      && document.readyState !== 'loading') {
+    observer.disconnect();
+    window.__atHandOver = {library: typeof (window.Plotly || {}).newPlot,
+                           cover: !!document.querySelector('.first-chart-cover')};
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_the_chart_library_waits_until_the_controls_have_answered(browser, live_server):
+    """The controls come first: the chart's library has not run when the app takes over (the
+    static chart stands in); a change is answered, the stale static chart goes at once, and the
+    library then draws the new view."""
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
+    context.add_init_script(AT_HAND_OVER)
+    page = context.new_page()
+    console = ConsoleWatch(page)
+    page.goto(live_server + PAGES[0][0])
+    page.wait_for_function("() => window.__atHandOver")
+    assert page.evaluate("() => window.__atHandOver") == {"library": "undefined", "cover": True}
+    page.locator("#country").get_by_text("Albania").click()
+    page.wait_for_function(
+        "() => document.querySelector('#result-table').innerText.includes('Albania')")
+    assert page.locator(".first-chart-cover").count() == 0  # it showed Kosovo only
+    page.wait_for_function("() => { const plot = document.querySelector('#graph .js-plotly-plot');"
+                           " return plot && plot.layout && /Albania/.test(plot.layout.title.text); }")
+    assert console.errors == []
+    context.close()
+
+
+def test_a_chart_download_asked_before_the_chart_library_has_run_still_arrives(browser,
+                                                                              live_server):
+    context = new_context(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.add_init_script(AT_HAND_OVER)
+    page = context.new_page()
+    page.goto(live_server + PAGES[0][0])
+    page.wait_for_function("() => window.__atHandOver")
+    with page.expect_download() as info:
+        page.click("#download-svg")
+    assert info.value.suggested_filename.endswith(".svg")
+    context.close()
