@@ -46,12 +46,13 @@ def page_layout(location_id: str, rid: ids.ResultIds, controls: list, lang: str,
                         className="btn btn-primary btn-sm choices-toggle",
                         **{"aria-expanded": "false", "aria-controls": rid.controls}),
         ], className="choices-bar"),
-        dbc.Row([
-            dbc.Col(html.Aside(controls, id=rid.controls, className="controls collapsed",
-                               **{"aria-label": _("Controls")}), md=4, lg=3),
+        dbc.Row([  # the result first in the page, so that it is among the first bytes drawn
             dbc.Col(html.Section(result_panel(rid, lang, graph_height, panel,
                                               (location or {}).get("href")),
                                  **{"aria-label": _("Results")}), md=8, lg=9),
+            dbc.Col(html.Aside(controls, id=rid.controls, className="controls collapsed",
+                               **{"aria-label": _("Controls")}), md=4, lg=3,
+                    className="order-first"),
         ]),
     ])
 
