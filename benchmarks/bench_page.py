@@ -3,7 +3,9 @@
 Serves the explorer twice with `barometer serve` (two workers each): as shipped, and with the
 server-rendered first view switched off (`BAROMETER_SSR=0`), the baseline of the same run. For
 Explore, Trends and the embed, each load gets a new browser context (Debian's Chromium, nothing
-cached) and reports:
+cached; one load of each page and mode comes first and is not counted: the browser's own first
+steps, such as reading its fonts, would otherwise fall on whichever page is measured first) and
+reports:
 - first number: when a figure ("67%", "27.3%") is first visible on the screen, from the start
   of the navigation (an observer in the page, then the next frame);
 - bytes before it: what went over the wire (navigation and resources, the browser's
@@ -145,6 +147,7 @@ def main() -> int:
         for mode, server_rendered in (("first view", True), ("baseline", False)):
             with serve(server_rendered) as base:
                 for name, (path, control) in PAGES.items():
+                    load(browser, base, path, control)  # warms the browser, not its cache
                     runs = [load(browser, base, path, control) for _ in range(args.runs)]
                     first = statistics.median(r[0] for r in runs)
                     kb = statistics.median(r[1] for r in runs)
