@@ -1,10 +1,12 @@
 /* The first view (the page as the server rendered it, see barometer/web/first_view.py) is on the
-   screen before any of the app's scripts: they load once it has been painted (the server leaves
-   their tags inert, with `data-src`, and this file as the page's one deferred script). React then
-   renders the app into the mount point, hidden and out of the flow; once the app is laid out
-   (its chart's slot keeps the chart's height before the chart's script has loaded), the app
-   takes the first view's place, and the static chart stays over the slot until Plotly has
-   drawn there. The numbers never leave their place. */
+   screen before any of the app's scripts: nothing here runs until a frame with it has been
+   painted. Then the app's scripts load (the server leaves their tags inert, with `data-src`, and
+   this file as the page's one deferred script), with the renderer's first requests asked beside
+   them. React renders the app into the mount point, hidden and out of the flow; once the app is
+   laid out (its chart's slot keeps the chart's height), the app takes the first view's place,
+   and the static chart stays over the slot until Plotly has drawn there. Plotly itself waits
+   for a quiet moment, the pointer on the chart, or the app's first answer: the controls answer
+   first. The numbers never leave their place. */
 (function () {
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
@@ -104,20 +106,22 @@
         });
     }
 
-    var staticChart = first && first.querySelector(".first-chart .static-chart");
-    if (staticChart && staticChart.getBoundingClientRect().height === 0) {
-        staticChart = null;  // a chart the page does not show (a table-only view)
-    }
-    if (inert.length) {
-        // once a frame with the first view in it has been painted (the frame after the first)
-        window.requestAnimationFrame(function () {
-            window.requestAnimationFrame(function () { window.setTimeout(loadApp, 0); });
-        });
-    }
-    if (!first || !mount) { return; }
-    mount.parentNode.insertBefore(first, mount);
-    mount.classList.add("taking-over");
+    var staticChart = null;
     var cover = null;
+
+    function start() {
+        // once a frame with the first view in it has been painted (the frame after the first):
+        // nothing here makes the browser lay the page out before its first number is drawn
+        staticChart = first && first.querySelector(".first-chart .static-chart");
+        if (staticChart && staticChart.getBoundingClientRect().height === 0) {
+            staticChart = null;  // a chart the page does not show (a table-only view)
+        }
+        if (first && mount) { takeOverWhenReady(); }
+        if (inert.length) { loadApp(); }
+    }
+    window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () { window.setTimeout(start, 0); });
+    });
 
     function appChart() { return mount.querySelector(".graph-slot"); }
     function drawn() { return mount.querySelector(".js-plotly-plot .main-svg") !== null; }
@@ -173,6 +177,7 @@
     }
 
     var handedOver = false;
+    var timer = null;
     function handOver() {
         if (handedOver) { return; }
         handedOver = true;
@@ -197,17 +202,21 @@
         }
     }
 
-    var observer = new MutationObserver(function () {
-        if (!handedOver && ready()) { handOver(); }
-        if (handedOver) {
-            uncover();
-            if (!cover) { observer.disconnect(); }
-        }
-    });
-    observer.observe(mount, {childList: true, subtree: true});
-    var poll = window.setInterval(function () {  // a laid-out box changes no node: look, too
-        if (!handedOver && ready()) { handOver(); }
-        if (handedOver) { window.clearInterval(poll); }
-    }, 50);
-    var timer = window.setTimeout(handOver, 20000);  // never keep a static page for good
+    function takeOverWhenReady() {
+        mount.parentNode.insertBefore(first, mount);
+        mount.classList.add("taking-over");
+        var observer = new MutationObserver(function () {
+            if (!handedOver && ready()) { handOver(); }
+            if (handedOver) {
+                uncover();
+                if (!cover) { observer.disconnect(); }
+            }
+        });
+        observer.observe(mount, {childList: true, subtree: true});
+        var poll = window.setInterval(function () {  // a laid-out box changes no node: look, too
+            if (!handedOver && ready()) { handOver(); }
+            if (handedOver) { window.clearInterval(poll); }
+        }, 50);
+        timer = window.setTimeout(handOver, 20000);  // never keep a static page for good
+    }
 })();
