@@ -16,17 +16,33 @@
     var config = document.getElementById("_dash-config");
     var prefix = (config ? JSON.parse(config.textContent).requests_pathname_prefix : "/") || "/";
 
-    function preload(paths) {
-        // fetched beside the app's scripts rather than after the app has rendered: Dash asks for
-        // the chart's library and the lazy parts of its components when they mount, and they
-        // then come from the browser's cache
-        paths.forEach(function (path) {
+    function suite(path) { return prefix + "_dash-component-suites/" + path; }
+
+    function preload(addresses) {
+        addresses.forEach(function (address) {
             var link = document.createElement("link");
             link.rel = "preload";
             link.as = "script";
-            link.href = prefix + "_dash-component-suites/" + path;
+            link.href = address;
             document.head.appendChild(link);
         });
+    }
+
+    function askForTheApp() {
+        // at once, while the browser draws the first view: the app's scripts, the renderer's
+        // first requests, and what the first render asks for when it mounts (the chart's
+        // library, the lazy parts of the components); they run later, from the browser's cache
+        askEarly(["_dash-layout", "_dash-dependencies"]);
+        var wanted = Array.prototype.map.call(inert, function (tag) {
+            return tag.getAttribute("data-src");
+        });
+        if (first && first.querySelector(".first-chart")) {
+            wanted.push(suite(CHART_LIBRARY), suite("dash/dcc/async-graph.js"));
+        }
+        if (first && first.querySelector(".static-dropdown")) {
+            wanted.push(suite("dash/dcc/async-dropdown.js"));
+        }
+        preload(wanted);
     }
 
     function askEarly(names) {
@@ -73,7 +89,7 @@
             var resolve = settle.resolve;
             settle.resolve = null;
             var script = document.createElement("script");
-            script.src = prefix + "_dash-component-suites/" + CHART_LIBRARY;
+            script.src = suite(CHART_LIBRARY);
             script.onload = function () { resolve(); };  // window.Plotly is the library now
             script.onerror = function () {
                 window.Plotly = undefined;
@@ -84,14 +100,7 @@
     }
 
     function loadApp() {
-        askEarly(["_dash-layout", "_dash-dependencies"]);
-        if (first && first.querySelector(".first-chart")) {
-            preload([CHART_LIBRARY, "dash/dcc/async-graph.js"]);
-            if (!window.Plotly && staticChart) { deferChartLibrary(); }
-        }
-        if (first && first.querySelector(".static-dropdown")) {
-            preload(["dash/dcc/async-dropdown.js"]);
-        }
+        if (staticChart && !window.Plotly) { deferChartLibrary(); }
         var sources = Array.prototype.map.call(inert, function (tag) {
             return tag.getAttribute("data-src");
         });
@@ -110,8 +119,8 @@
     var cover = null;
 
     function start() {
-        // once a frame with the first view in it has been painted (the frame after the first):
-        // nothing here makes the browser lay the page out before its first number is drawn
+        // once a frame with the first view in it has been drawn: nothing here makes the
+        // browser lay the page out before its first number is on the screen
         staticChart = first && first.querySelector(".first-chart .static-chart");
         if (staticChart && staticChart.getBoundingClientRect().height === 0) {
             staticChart = null;  // a chart the page does not show (a table-only view)
@@ -119,9 +128,8 @@
         if (first && mount) { takeOverWhenReady(); }
         if (inert.length) { loadApp(); }
     }
-    window.requestAnimationFrame(function () {
-        window.requestAnimationFrame(function () { window.setTimeout(start, 0); });
-    });
+    if (inert.length) { askForTheApp(); }
+    window.requestAnimationFrame(function () { window.setTimeout(start, 0); });
 
     function appChart() { return mount.querySelector(".graph-slot"); }
     function drawn() { return mount.querySelector(".js-plotly-plot .main-svg") !== null; }
