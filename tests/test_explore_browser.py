@@ -277,3 +277,17 @@ def test_the_question_picker_speaks_albanian_too(page, live_server):
     search.fill("zzzqx")
     page.wait_for_selector("text=Nuk u gjet asgjë")
     page.keyboard.press("Escape")
+
+
+def test_the_breakdown_picker_asks_the_server_in_any_language(page, live_server):
+    page.goto(live_server + "/?indicator=trust_police&lang=sq")
+    page.wait_for_selector(TABLE)
+    page.click("#by")
+    page.keyboard.type("obrazovanja")  # a word of the Serbian question, on the Albanian page
+    page.locator(".dash-dropdown-option", has_text="Arsimi").first.click()
+    wait_for_url(page, "by=education")
+    page.click("#by-more")
+    page.keyboard.type("Пол")  # the Serbian Cyrillic label of gender
+    page.locator(".dash-dropdown-option", has_text="Gjinia").first.click()
+    page.wait_for_function(
+        "() => decodeURIComponent(location.search).includes('by=education,gender')")

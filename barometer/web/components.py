@@ -3,7 +3,7 @@ and tables."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -32,13 +32,24 @@ def labelled(label: str, control, control_id: str, help_text: str = "") -> html.
 
 
 def indicator_options(codebook: Codebook, lang: str, *, include_demographics: bool = False,
-                      exclude: Sequence[str] = (), types: Sequence[str] | None = None) -> list[dict]:
-    """Dropdown options grouped by topic; see `_indicator_options` (cached: options are pure)."""
+                      exclude: Sequence[str] = (), types: Sequence[str] | None = None,
+                      searched_on_server: bool = False) -> list[dict]:
+    """Dropdown options grouped by topic; see `_indicator_options` (cached: options are pure).
+    `searched_on_server`: for a picker that asks the server as the visitor types
+    (`register_picker_search`), the options carry no search text of their own."""
     key = (codebook.fingerprint, lang, include_demographics, tuple(exclude),
-           tuple(types or ()) or None)
+           tuple(types or ()) or None, searched_on_server)
     if key not in _OPTIONS_CACHE:
-        _OPTIONS_CACHE[key] = _indicator_options(codebook, lang, include_demographics, exclude, types)
+        options = _indicator_options(codebook, lang, include_demographics, exclude, types)
+        _OPTIONS_CACHE[key] = ([without_search(o) for o in options] if searched_on_server
+                               else options)
     return _OPTIONS_CACHE[key]
+
+
+def without_search(option: dict) -> dict:
+    """An option less its client-side search text (Dash's dropdown indexes every part of every
+    word of its options when it first draws: the costliest step of a page's start)."""
+    return {key: value for key, value in option.items() if key != "search"}
 
 
 _OPTIONS_CACHE: dict[tuple, list[dict]] = {}
@@ -66,24 +77,32 @@ def _indicator_options(codebook: Codebook, lang: str, include_demographics: bool
     return options
 
 
-def question_search(codebook: Codebook, query: str, lang: str, value: str | None, *,
-                    include_demographics: bool = False) -> list[dict]:
-    """A question picker's options for what the visitor typed: the ranked search of the
-    codebook (`textsearch.indicator_index`: every word, any order, as a prefix; question and
-    label hits first). Each hit carries the query in its `search` text, so the picker's own
-    filter keeps it; the current choice stays listed so its label still shows."""
+def searched_options(codebook: Codebook, query: str, offered: list[dict],
+                     value: str | Sequence[str] | None) -> list[dict]:
+    """What a picker lists for what the visitor typed: those of its `offered` options the
+    codebook's ranked search finds (`textsearch.indicator_index`: question, labels, keywords and
+    answers in every language; every word, any order, as a prefix; question and label hits
+    first), in that order. Each carries the query in its `search` text, so the picker's own
+    filter keeps it; the current choices stay listed so their labels still show. Nothing typed:
+    all of `offered`."""
     if not (query or "").strip():
-        return indicator_options(codebook, lang, include_demographics=include_demographics)
+        return offered
+    by_value = {o["value"]: o for o in offered if not o.get("disabled")}
     index = codebook_index(codebook)
     hits = index.search(query, partial=False) or index.search(query)
-    wanted = {i.id for i in codebook.indicators if include_demographics or not i.demographic}
-    options = [{"label": codebook.indicator(hit.key).label(lang), "value": hit.key,
-                "search": query + " " + search_blob([hit.key])}
-               for hit in hits if hit.key in wanted]
-    if value and value not in {o["value"] for o in options} and value in codebook.by_id:
-        options.append({"label": codebook.indicator(value).label(lang), "value": value,
-                        "search": value})
-    return options
+    found = [{**by_value[hit.key], "search": query + " " + search_blob([hit.key])}
+             for hit in hits if hit.key in by_value]
+    listed = {o["value"] for o in found}
+    chosen = [value] if isinstance(value, str) else list(value or [])
+    return found + [by_value[v] for v in chosen if v in by_value and v not in listed]
+
+
+def question_search(codebook: Codebook, query: str, lang: str, value: str | None, *,
+                    include_demographics: bool = False) -> list[dict]:
+    """A question picker's options for what the visitor typed (`searched_options`)."""
+    return searched_options(codebook, query, indicator_options(
+        codebook, lang, include_demographics=include_demographics, searched_on_server=True),
+        value)
 
 
 def picker_texts(ind) -> list[str]:
@@ -94,8 +113,10 @@ def picker_texts(ind) -> list[str]:
     return (ind.short or ind.question).all_texts() + [ind.id]
 
 
-def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[dict]:
-    """Demographics first, then every other breakable question."""
+def breakdown_options(codebook: Codebook, lang: str, indicator_id: str, *,
+                      searched_on_server: bool = False) -> list[dict]:
+    """Demographics first, then every other breakable question (`searched_on_server`: see
+    `indicator_options`)."""
     _ = gettext_for(lang)
     options = [{"label": _("No breakdown"), "value": ""}]
     demographics = [i for i in codebook.indicators if i.demographic and i.id != indicator_id
@@ -105,7 +126,7 @@ def breakdown_options(codebook: Codebook, lang: str, indicator_id: str) -> list[
                 for i in demographics]
     options += indicator_options(codebook, lang, exclude=(indicator_id,),
                                  types=("single", "ordinal"))
-    return options
+    return [without_search(o) for o in options] if searched_on_server else options
 
 
 def category_options(codebook: Codebook, indicator: str, lang: str) -> list[dict]:
@@ -235,16 +256,27 @@ def results_tables(sections: Sequence[Section], lang: str) -> list:
 
 
 def register_question_search(app, codebook: Codebook, dropdown_id: str) -> None:
+    """The question picker `dropdown_id` searches the codebook on the server as the visitor
+    types (`question_search`)."""
+    register_picker_search(app, codebook, dropdown_id, lambda lang: indicator_options(
+        codebook, lang, searched_on_server=True))
+
+
+def register_picker_search(app, codebook: Codebook, dropdown_id: str,
+                           offered: Callable[..., list[dict]], *states) -> None:
     """The picker `dropdown_id` searches the codebook on the server as the visitor types
-    (`question_search`)."""
+    (`searched_options`): `offered(lang, *values of states)` is what it lists with nothing
+    typed."""
     from dash import Input, Output, State
 
     @app.callback(
-        Output(dropdown_id, "options"),
+        Output(dropdown_id, "options", allow_duplicate=True),
         Input(dropdown_id, "search_value"),
         State(dropdown_id, "value"),
         State(ids.LANG_STORE, "data"),
+        *states,
         prevent_initial_call=True,
     )
-    def search_questions(query, value, lang):
-        return question_search(codebook, query or "", lang or "en", value)
+    def search_picker(query, value, lang, *state_values):
+        return searched_options(codebook, query or "", offered(lang or "en", *state_values),
+                                value)

@@ -55,7 +55,7 @@ def layout(app_ctx: AppContext, params, location: PageLocation | None = None) ->
     values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
         labelled(_("Question"), dropdown(lang, id=ids.COMPARE_INDICATOR, options=indicator_options(
-            codebook, lang), value=values[ids.COMPARE_INDICATOR], clearable=False,
+            codebook, lang, searched_on_server=True), value=values[ids.COMPARE_INDICATOR], clearable=False,
             optionHeight=50, search_order="original"), ids.COMPARE_INDICATOR),
         labelled(_("Countries"), dbc.Checklist(
             id=ids.COMPARE_COUNTRY, options=[{"label": codebook.country_name(c, lang), "value": c}

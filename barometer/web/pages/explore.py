@@ -24,6 +24,7 @@ from barometer.web.components import (
     dropdown,
     indicator_options,
     labelled,
+    register_picker_search,
     register_question_search,
 )
 from barometer.web.context import AppContext
@@ -150,7 +151,8 @@ def layout(app_ctx: AppContext, params, location: PageLocation | None = None) ->
     values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
         labelled(_("Question"), dropdown(lang,
-            id=ids.INDICATOR, options=indicator_options(codebook, lang), value=values[ids.INDICATOR],
+            id=ids.INDICATOR, options=indicator_options(codebook, lang, searched_on_server=True),
+            value=values[ids.INDICATOR],
             clearable=False, optionHeight=50, maxHeight=420, search_order="original",
             placeholder=_("Search questions…")), ids.INDICATOR,
             _("Type words of the question, in any language.")),
@@ -160,11 +162,15 @@ def layout(app_ctx: AppContext, params, location: PageLocation | None = None) ->
             value=values[ids.COUNTRY], inline=True), ids.COUNTRY, _("None ticked: all countries.")),
         year_picker(app_ctx, params, lang),
         labelled(_("Break down by"), dropdown(lang,
-            id=ids.BY, options=breakdown_options(codebook, lang, params.indicator),
-            value=values[ids.BY], clearable=False, maxHeight=380), ids.BY),
+            id=ids.BY, options=breakdown_options(codebook, lang, params.indicator,
+                                                 searched_on_server=True),
+            value=values[ids.BY], clearable=False, maxHeight=380, search_order="original"),
+            ids.BY),
         labelled(_("Side by side with"), dropdown(lang,
-            id=ids.BY_MORE, options=more_breakdown_options(codebook, lang, params.indicator),
+            id=ids.BY_MORE, options=more_breakdown_options(codebook, lang, params.indicator,
+                                                          searched_on_server=True),
             value=list(breakdowns(params.by)[1:]), multi=True, maxHeight=380,
+            search_order="original",
             placeholder=_("More breakdowns…")), ids.BY_MORE,
             _("A banner: a Total column, then each breakdown's groups.")),
         html.Fieldset([
@@ -269,9 +275,11 @@ def combine_query(previous, trigger: Any, target: str | None, codes: Sequence | 
     return {"combine": combine, "bins": bins}
 
 
-def more_breakdown_options(codebook, lang: str, indicator: str) -> list[dict]:
+def more_breakdown_options(codebook, lang: str, indicator: str, *,
+                           searched_on_server: bool = False) -> list[dict]:
     """The breakdowns that can stand beside the first one (no headings, no 'none')."""
-    return [o for o in breakdown_options(codebook, lang, indicator)
+    return [o for o in breakdown_options(codebook, lang, indicator,
+                                         searched_on_server=searched_on_server)
             if o["value"] and not o.get("disabled")]
 
 
@@ -360,7 +368,8 @@ def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
         combine=combine_out,
         years=(one, comparing, many),
         year_picker_class="mb-3 year-picker" + (" comparing" if comparing else ""),
-        by_options=breakdown_options(app_ctx.codebook, params.lang, params.indicator),
+        by_options=breakdown_options(app_ctx.codebook, params.lang, params.indicator,
+                                     searched_on_server=True),
         category_options=category_options(app_ctx.views.codebook_for(params), params.indicator,
                                           params.lang),
         filter_rows=rows,
@@ -407,6 +416,16 @@ def register(app, app_ctx: AppContext) -> None:
             filter_values=filter_values, lang=lang, base_url=request_base_url()).outputs()
 
     register_question_search(app, app_ctx.codebook, ids.INDICATOR)
+    codebook = app_ctx.codebook
+
+    def offered_breakdowns(lang: str, indicator: str | None) -> list[dict]:
+        return breakdown_options(codebook, lang, indicator or "", searched_on_server=True)
+
+    def offered_more(lang: str, indicator: str | None) -> list[dict]:
+        return more_breakdown_options(codebook, lang, indicator or "", searched_on_server=True)
+
+    register_picker_search(app, codebook, ids.BY, offered_breakdowns, State(ids.INDICATOR, "value"))
+    register_picker_search(app, codebook, ids.BY_MORE, offered_more, State(ids.INDICATOR, "value"))
     register_panel(app, ids.EXPLORE, ids.EXPLORE_URL)
 
     @app.callback(

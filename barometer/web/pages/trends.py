@@ -52,7 +52,7 @@ def layout(app_ctx: AppContext, params, location: PageLocation | None = None) ->
     values = dict(zip(CONTROLS.ids, CONTROLS.values(params), strict=True))
     controls = [
         labelled(_("Question"), dropdown(lang, id=ids.TRENDS_INDICATOR, options=indicator_options(
-            app_ctx.codebook, lang), value=values[ids.TRENDS_INDICATOR], clearable=False,
+            app_ctx.codebook, lang, searched_on_server=True), value=values[ids.TRENDS_INDICATOR], clearable=False,
             optionHeight=50, search_order="original"), ids.TRENDS_INDICATOR),
         labelled(_("Answer to follow"), dropdown(lang,
             id=ids.TRENDS_CATEGORY, options=category_options(app_ctx.codebook, params.indicator,
