@@ -30,14 +30,16 @@
 
     function askForTheApp() {
         // at once, while the browser draws the first view: the app's scripts, the renderer's
-        // first requests, and what the first render asks for when it mounts (the chart's
-        // library, the lazy parts of the components); they run later, from the browser's cache
+        // first requests, and what the first render asks for when it mounts (the lazy parts of
+        // the components); they run later, from the browser's cache
         askEarly(["_dash-layout", "_dash-dependencies"]);
         var wanted = Array.prototype.map.call(inert, function (tag) {
             return tag.getAttribute("data-src");
         });
         if (first && first.querySelector(".first-chart")) {
-            wanted.push(suite(CHART_LIBRARY), suite("dash/dcc/async-graph.js"));
+            // the chart's library itself waits (see deferChartLibrary): asked for at the
+            // hand-over, it would only slow the scripts the app needs first
+            wanted.push(suite("dash/dcc/async-graph.js"));
         }
         if (first && first.querySelector(".static-dropdown")) {
             wanted.push(suite("dash/dcc/async-dropdown.js"));
@@ -197,6 +199,7 @@
         coverAppChart();
         window.addEventListener("resize", function () { if (cover) { cover.remove(); cover = null; } });
         if (loadChartLibrary) {
+            preload([suite(CHART_LIBRARY)]);
             loadWhenQuiet();
             ["pointerdown", "keydown", "touchstart", "wheel"].forEach(function (kind) {
                 window.addEventListener(kind, function (event) {
