@@ -175,6 +175,30 @@ def test_explore_from_the_controls_writes_the_url_and_leaves_the_controls_alone(
     assert update.panel.graph_style == {"display": "none"}  # table only
 
 
+def test_a_control_change_leaves_the_other_pickers_lists_alone():
+    """Sent again, a picker's options would make it index them anew in the browser."""
+    from dash import no_update
+
+    from barometer.web import ids
+    from barometer.web.components import breakdown_options
+    from barometer.web.pages.explore import explore_update
+
+    values = ["trust_police", ["AL"], "gender", True, "column", False, "headline", False,
+              "trust"]
+    update = explore_update(app_ctx(), trigger=ids.COUNTRY, search="?indicator=trust_police",
+                            control_values=values, year_values_=("2025", False, ["2025"]),
+                            lang="en")
+    assert update.by_options is no_update and update.category_options is no_update
+    assert update.years == (no_update, no_update, no_update)  # as the visitor left them
+    values[0] = "trust_courts"
+    update = explore_update(app_ctx(), trigger=ids.INDICATOR, search="?indicator=trust_police",
+                            control_values=values, year_values_=("2025", False, []), lang="en")
+    assert update.by_options == breakdown_options(DATASET.codebook, "en", "trust_courts",
+                                                  searched_on_server=True)
+    assert [o["value"] for o in update.category_options][0] == DATASET.codebook.indicator(
+        "trust_courts").nets[0].code
+
+
 def test_a_new_question_starts_from_its_own_answer():
     from barometer.web import ids
     from barometer.web.pages.explore import explore_update

@@ -341,6 +341,10 @@ def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
         if trigger == ids.INDICATOR:
             controls["category"] = []  # a new question starts from its own default answer
     params = app_ctx.view_params(search, lang, controls, VIEW)
+    # a control's choice leaves the lists of the other pickers as they were (unless the question
+    # changed): sending them again would make each picker index its options anew
+    same_question = (not from_url and before.indicator == params.indicator
+                     and before.lang == params.lang)
     new_search = app_ctx.params.encode(params, VIEW)
     view = app_ctx.views.explore(params)
     values = CONTROLS.values(params)
@@ -366,12 +370,13 @@ def explore_update(app_ctx: AppContext, *, trigger: Any, search: str | None,
         controls=tuple(control_out),
         more=wanted_more if from_url or list(more or []) != wanted_more else no_update,
         combine=combine_out,
-        years=(one, comparing, many),
+        years=tuple(no_update if not from_url and wanted == given else wanted
+                    for wanted, given in zip((one, comparing, many), year_values_, strict=True)),
         year_picker_class="mb-3 year-picker" + (" comparing" if comparing else ""),
-        by_options=breakdown_options(app_ctx.codebook, params.lang, params.indicator,
-                                     searched_on_server=True),
-        category_options=category_options(app_ctx.views.codebook_for(params), params.indicator,
-                                          params.lang),
+        by_options=no_update if same_question else breakdown_options(
+            app_ctx.codebook, params.lang, params.indicator, searched_on_server=True),
+        category_options=no_update if same_question else category_options(
+            app_ctx.views.codebook_for(params), params.indicator, params.lang),
         filter_rows=rows,
         panel=panel_update(app_ctx, view, VIEW, new_search, base_url, page_path="/"),
     )
