@@ -1,7 +1,8 @@
 """How soon a shared link shows its first number, in a real browser with a cold cache.
 
 Serves the explorer twice with `barometer serve` (two workers each): as shipped, and with the
-server-rendered first view switched off (`BAROMETER_SSR=0`), the baseline of the same run. For
+server-rendered first view switched off (`BAROMETER_SSR=0`), the baseline of the same run; the
+two take turns, load by load. For
 Explore, Trends and the embed, each load gets a new browser context (Debian's Chromium, nothing
 cached; one load of each page and mode comes first and is not counted: the browser's own first
 steps, such as reading its fonts, would otherwise fall on whichever page is measured first) and
@@ -144,22 +145,29 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     results: dict[tuple[str, str], tuple[float, float, float | None]] = {}
-    with sync_playwright() as pw:
+    modes = ("first view", "baseline")
+    with sync_playwright() as pw, serve(True) as shipped, serve(False) as baseline:
+        bases = {"first view": shipped, "baseline": baseline}
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for mode, server_rendered in (("first view", True), ("baseline", False)):
-            with serve(server_rendered) as base:
-                for name, (path, control) in PAGES.items():
-                    load(browser, base, path, control)  # warms the browser, not its cache
-                    runs = [load(browser, base, path, control) for _ in range(args.runs)]
-                    first = statistics.median(r[0] for r in runs)
-                    kb = statistics.median(r[1] for r in runs)
-                    controls = [r[2] for r in runs if r[2] is not None]
-                    ctl = statistics.median(controls) if controls else None
-                    results[(name, mode)] = (first, kb, ctl)
-                    print(f"{name:8s} {mode:10s} first number {first:7.0f} ms (median of "
-                          f"{args.runs}; {min(r[0] for r in runs):.0f}-"
-                          f"{max(r[0] for r in runs):.0f})  before it {kb:6.1f} KB  controls "
-                          + (f"{ctl:6.0f} ms" if ctl is not None else "     -"), flush=True)
+        for name, (path, control) in PAGES.items():
+            for mode in modes:
+                load(browser, bases[mode], path, control)  # warms the browser, not its cache
+            # the two modes take turns, so that whatever else the machine does meanwhile
+            # weighs on both alike
+            runs: dict[str, list] = {mode: [] for mode in modes}
+            for _ in range(args.runs):
+                for mode in modes:
+                    runs[mode].append(load(browser, bases[mode], path, control))
+            for mode, measured in runs.items():
+                first = statistics.median(r[0] for r in measured)
+                kb = statistics.median(r[1] for r in measured)
+                controls = [r[2] for r in measured if r[2] is not None]
+                ctl = statistics.median(controls) if controls else None
+                results[(name, mode)] = (first, kb, ctl)
+                print(f"{name:8s} {mode:10s} first number {first:7.0f} ms (median of "
+                      f"{args.runs}; {min(r[0] for r in measured):.0f}-"
+                      f"{max(r[0] for r in measured):.0f})  before it {kb:6.1f} KB  controls "
+                      + (f"{ctl:6.0f} ms" if ctl is not None else "     -"), flush=True)
         browser.close()
     print()
     ok = True
