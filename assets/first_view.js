@@ -1,12 +1,12 @@
 /* The first view (the page as the server rendered it, see barometer/web/first_view.py) is on the
-   screen before any of the app's scripts: nothing here runs until a frame with it has been
-   painted. Then the app's scripts load (the server leaves their tags inert, with `data-src`, and
-   this file as the page's one deferred script), with the renderer's first requests asked beside
-   them. React renders the app into the mount point, hidden and out of the flow; once the app is
-   laid out (its chart's slot keeps the chart's height), the app takes the first view's place,
-   and the static chart stays over the slot until Plotly has drawn there. Plotly itself waits
-   for a quiet moment, the pointer on the chart, or the app's first answer: the controls answer
-   first. The numbers never leave their place. */
+   screen before any of the app's scripts. The server leaves their tags inert (`data-src`), with
+   this file as the page's one deferred script: it asks for them at once, with the renderer's
+   first requests, but runs them, and moves or measures anything, only once a frame with the
+   first view has been painted. React renders the app into the mount point, hidden and out of
+   the flow; once the app is laid out (its chart's slot keeps the chart's height), the app takes
+   the first view's place, and the static chart stays over the slot until Plotly has drawn
+   there. Plotly itself waits for a quiet moment, the pointer on the chart, or the app's first
+   answer: the controls answer first. The numbers never leave their place. */
 (function () {
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
