@@ -314,3 +314,35 @@ def test_the_app_scripts_wait_for_the_first_paint(client):
 
     sources = "".join(p.read_text() for p in Path(barometer.__file__).parent.rglob("*.py"))
     assert "dash_table." not in sources and "import dash_table" not in sources
+
+
+def test_a_kept_page_is_kept_per_address_language_and_day(client, monkeypatch):
+    """Each worker keeps pages' first renders: what a page depends on keys them."""
+    from datetime import date
+
+    import barometer.present.labels as labels
+    import barometer.web.app as app_module
+
+    def kept_part(body: str) -> str:  # head and first view; Dash's config is made per load
+        return body.split('<script id="_dash-config"')[0]
+
+    first = client.get(PERMALINK).get_data(as_text=True)
+    assert kept_part(client.get(PERMALINK).get_data(as_text=True)) == kept_part(first)
+    elsewhere = client.get(PERMALINK, base_url="http://mirror.example").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://mirror.example/?indicator=' in elsewhere
+    albanian = client.get(PERMALINK, headers={"Accept-Language": "sq"}).get_data(as_text=True)
+    assert '<html lang="sq">' in albanian and '<html lang="en">' in first
+
+    class NextYear(date):
+        @classmethod
+        def today(cls):
+            return date(date.today().year + 1, 1, 2)
+
+    monkeypatch.setattr(app_module, "date", NextYear)
+    monkeypatch.setattr(labels, "date", NextYear)
+    later = client.get(PERMALINK).get_data(as_text=True)
+    assert f"accessed {NextYear.today().isoformat()}" in later
+    assert f"accessed {date.today().isoformat()}" in first
+    with client.application.test_request_context("/tabbook"):  # made for one visitor
+        assert app_module.page_key("/tabbook", "") is None
+        assert app_module.page_key("/", "") is not None

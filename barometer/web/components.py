@@ -58,7 +58,8 @@ _OPTIONS_CACHE: dict[tuple, list[dict]] = {}
 def _indicator_options(codebook: Codebook, lang: str, include_demographics: bool,
                        exclude: Sequence[str], types: Sequence[str] | None) -> list[dict]:
     """Dropdown options grouped by topic (topic headings as disabled options); each option is
-    searchable by its question text in every language, folded for case and diacritics."""
+    found by its short label in every language, folded for case and diacritics, or its id
+    (`picker_texts`)."""
     options: list[dict] = []
     for topic in codebook.topics:
         members = [
