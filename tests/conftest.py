@@ -136,10 +136,11 @@ def client(dataset):
     return create_app(dataset).server.test_client()
 
 
-def require_chromium() -> None:
-    if Path(CHROMIUM).exists():
+def require_program(path: str, packages: str) -> None:
+    """Skip a test whose program is missing, but fail it in CI (where `.ci/run` installs it)."""
+    if Path(path).exists():
         return
-    message = f"{CHROMIUM} is missing: install it with `apt-get install -y chromium chromium-driver`"
+    message = f"{path} is missing: install it with `apt-get install -y {packages}`"
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
@@ -147,7 +148,7 @@ def require_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser():
-    require_chromium()
+    require_program(CHROMIUM, "chromium chromium-driver")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

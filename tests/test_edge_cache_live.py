@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from conftest import barometer_serve, free_port, port_open
+from conftest import barometer_serve, free_port, port_open, require_program
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
@@ -28,15 +27,6 @@ URLS = ["/?indicator=trust_police&by=gender&country=XK&year=2024",
         "/preview.png?indicator=trust_police&by=gender&country=XK&year=2024&lang=en",
         "/api/v1/crosstab?indicator=trust_police&by=gender&country=XK&year=2024"]
 REPEATS = 5
-
-
-def require_nginx() -> None:
-    if Path(NGINX).exists():
-        return
-    message = f"{NGINX} is missing: install it with `apt-get install -y nginx`"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def readme_nginx_server(upstream: str, port: int, cache_dir: Path) -> str:
@@ -96,7 +86,7 @@ def nginx_in_front(upstream: str) -> Iterator[str]:
 
 
 def test_repeated_permalink_requests_are_answered_by_the_cache_and_the_app_asked_once():
-    require_nginx()
+    require_program(NGINX, "nginx")
     log: list[str] = []
     statuses: dict[str, list[str]] = {}
     with barometer_serve("--workers", "1", "--access-log", log=log) as base, \

@@ -32,7 +32,6 @@ from barometer.web.first_view import (
     SETTING,
     LinkPreview,
     first_view_html,
-    loading_html,
     plain_title,
     preview_tags,
     scripts_after_first_paint,
@@ -158,7 +157,8 @@ def install_first_view(app: dash.Dash, app_ctx: AppContext,
     server_rendered = os.environ.get(SETTING, "1") != "0"
 
     def page_parts(path: str, search: str) -> tuple[str, str, str | None]:
-        """(title, preview tags, first view HTML or None) of a page."""
+        """(title, preview tags, first view HTML) of a page; no first view where it is switched
+        off or cannot be written (the mount point then keeps Dash's "Loading...")."""
         layout, title = render(path, search)
         tags = preview_tags(link_preview(app_ctx, path, search, request_lang(search)))
         if not server_rendered:
@@ -167,7 +167,7 @@ def install_first_view(app: dash.Dash, app_ctx: AppContext,
             return title, tags, first_view_html(layout)
         except Exception:  # the app still renders the page; the HTML never breaks for this
             log.exception("no first view for %s%s", path, search)
-            return title, tags, loading_html()
+            return title, tags, None
 
     kept_parts = lru_cache(maxsize=PAGES_KEPT)(lambda key: page_parts(key[1], key[2]))
 
@@ -179,8 +179,7 @@ def install_first_view(app: dash.Dash, app_ctx: AppContext,
         parts["metas"] = parts.get("metas", "") + tags
         parts["scripts"] = without_unused_scripts(parts["scripts"])
         if first is not None:
-            if first != loading_html():
-                parts["scripts"], parts["renderer"] = scripts_after_first_paint(parts["scripts"])
+            parts["scripts"], parts["renderer"] = scripts_after_first_paint(parts["scripts"])
             parts["app_entry"] = f'<div id="react-entry-point">{first}</div>'
         lang = request_lang(search)
         return plain(**parts).replace("<html>", f'<html lang="{lang}">', 1)

@@ -269,12 +269,6 @@ def scripts_after_first_paint(scripts: str) -> tuple[str, str]:
     return SCRIPT_TAG.sub(inert, scripts), renderer
 
 
-def loading_html() -> str:
-    """Dash's own placeholder, where the first view is switched off."""
-    return '<div class="_dash-loading">Loading...</div>'
-
-
-
 # -- link previews ------------------------------------------------------------------------------
 
 OG_LOCALES = {"en": "en_GB", "sq": "sq_AL", "sr-Latn": "sr_RS", "sr-Cyrl": "sr_RS"}
