@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8050
 
-.PHONY: run test install lint bench translations i18n-update clean-cache plotly-bundle
+.PHONY: run test install lint bench translations i18n-update clean-cache plotly-bundle first-view-css
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,3 +64,16 @@ plotly-bundle:
 	cp "$$tmp/package/plotly-basic.min.js" $(PLOTLY_DIR)/plotly-basic.min.js && \
 	cp "$$tmp/package/LICENSE" $(PLOTLY_DIR)/plotly-basic.LICENSE && \
 	echo "$(PLOTLY_DIR)/plotly-basic.min.js: $(PLOTLY_DIST)@$(PLOTLY_VERSION), integrity checked"
+
+# The Bootstrap rules the server-rendered first views use, written into their pages' heads (see
+# barometer/web/first_view_style.py). Committed, so a fresh machine needs no npm; this target
+# makes it anew (after a change to what first views show) with PurgeCSS from the npm registry.
+PURGECSS_VERSION := 6.0.0
+
+first-view-css: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python -m barometer.web.first_view_style "$$tmp/views" && mkdir "$$tmp/out" && \
+	npx --yes purgecss@$(PURGECSS_VERSION) --css assets/00-bootstrap.min.css \
+	    --content "$$tmp/views/*.html" --output "$$tmp/out" && \
+	cp "$$tmp/out/00-bootstrap.min.css" barometer/web/vendor/first-view-bootstrap.css && \
+	echo "barometer/web/vendor/first-view-bootstrap.css: $$(wc -c < barometer/web/vendor/first-view-bootstrap.css) bytes"

@@ -1,5 +1,7 @@
 /* The first view (the page as the server rendered it, see barometer/web/first_view.py) is on the
-   screen before any of the app's scripts. The server leaves their tags inert (`data-src`), with
+   screen before any of the app's scripts and stylesheets (its own rules are in the page's head;
+   the stylesheets apply once it is painted). The server leaves the scripts' tags inert
+   (`data-src`), with
    this file as the page's one deferred script: it asks for them at once, with the renderer's
    first requests, but runs them, and moves or measures anything, only once a frame with the
    first view has been painted. React renders the app into the mount point, hidden and out of
@@ -11,6 +13,13 @@
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
     var inert = document.querySelectorAll("script[data-src]");
+    // the page's stylesheets: loading meanwhile, not waited for (the first view's own rules are
+    // in the head); applied once the first view is on the screen, and the app takes over only
+    // once they have loaded
+    var lateStyles = document.querySelectorAll("link[data-after-first-paint]");
+    Array.prototype.forEach.call(lateStyles, function (link) {
+        link.addEventListener("error", function () { link.setAttribute("data-failed", ""); });
+    });
     var CHART_LIBRARY = "plotly/package_data/plotly.min.js";
 
     var config = document.getElementById("_dash-config");
@@ -127,8 +136,15 @@
         if (staticChart && staticChart.getBoundingClientRect().height === 0) {
             staticChart = null;  // a chart the page does not show (a table-only view)
         }
+        Array.prototype.forEach.call(lateStyles, function (link) { link.media = "all"; });
         if (first && mount) { takeOverWhenReady(); }
         if (inert.length) { loadApp(); }
+    }
+
+    function stylesLoaded() {
+        return Array.prototype.every.call(lateStyles, function (link) {
+            return link.sheet !== null || link.hasAttribute("data-failed");
+        });
     }
     if (inert.length) { askForTheApp(); }
     window.requestAnimationFrame(function () { window.setTimeout(start, 0); });
@@ -137,7 +153,7 @@
     function drawn() { return mount.querySelector(".js-plotly-plot .main-svg") !== null; }
 
     function ready() {
-        if (!mount.querySelector("main, .embed")) { return false; }
+        if (!stylesLoaded() || !mount.querySelector("main, .embed")) { return false; }
         var chart = appChart();
         return !staticChart || drawn() || (chart !== null && chart.offsetHeight > 0);
     }

@@ -47,7 +47,7 @@ new MutationObserver((_, observer) => {
   const heading = document.querySelector('#first-view h1');
   if (cells.length && heading) {
     observer.disconnect();
-    // the first frame: render-blocking stylesheets are in, the first view is laid out
+    // the first frame: the first view is laid out (under its own rules, in the head)
     requestAnimationFrame(() => {
       window.__firstView = {cells: Array.from(document.querySelectorAll('#first-view td'),
                                               c => c.innerText),

@@ -37,6 +37,7 @@ from barometer.web.first_view import (
     scripts_after_first_paint,
     without_unused_scripts,
 )
+from barometer.web.first_view_style import first_view_stylesheets
 from barometer.web.panel import page_location, request_base_url
 from barometer.web.preview_route import preview_address
 from barometer.web.registry import PAGES, page_at
@@ -180,6 +181,7 @@ def install_first_view(app: dash.Dash, app_ctx: AppContext,
         parts["scripts"] = without_unused_scripts(parts["scripts"])
         if first is not None:
             parts["scripts"], parts["renderer"] = scripts_after_first_paint(parts["scripts"])
+            parts["css"] = first_view_stylesheets(parts["css"])
             parts["app_entry"] = f'<div id="react-entry-point">{first}</div>'
         lang = request_lang(search)
         return plain(**parts).replace("<html>", f'<html lang="{lang}">', 1)
