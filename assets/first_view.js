@@ -1,6 +1,6 @@
 /* The first view (the page as the server rendered it, see barometer/web/first_view.py) is on the
-   screen before any of the app's scripts and stylesheets (its own rules are in the page's head;
-   the stylesheets apply once it is painted). The server leaves the scripts' tags inert
+   screen before any of the app's scripts, and before Bootstrap (its own rules are in the page's
+   head; Bootstrap is linked once it is painted). The server leaves the scripts' tags inert
    (`data-src`), with
    this file as the page's one deferred script: it asks for them at once, with the renderer's
    first requests, but runs them, and moves or measures anything, only once a frame with the
@@ -13,13 +13,19 @@
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
     var inert = document.querySelectorAll("script[data-src]");
-    // the page's stylesheets: loading meanwhile, not waited for (the first view's own rules are
-    // in the head); applied once the first view is on the screen, and the app takes over only
-    // once they have loaded
-    var lateStyles = document.querySelectorAll("link[data-after-first-paint]");
-    Array.prototype.forEach.call(lateStyles, function (link) {
-        link.addEventListener("error", function () { link.setAttribute("data-failed", ""); });
-    });
+    // the first view's own Bootstrap rules, in the head; Bootstrap itself is linked after them
+    // once the first view is on the screen (the app's rules, written in after it, still come
+    // last), and the app takes over once it has loaded
+    var bootstrapSubset = document.getElementById("first-view-bootstrap");
+    var bootstrapLoaded = !bootstrapSubset;
+
+    function linkBootstrap() {
+        var link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = bootstrapSubset.getAttribute("data-href");
+        link.onload = link.onerror = function () { bootstrapLoaded = true; };
+        bootstrapSubset.parentNode.insertBefore(link, bootstrapSubset.nextSibling);
+    }
     var CHART_LIBRARY = "plotly/package_data/plotly.min.js";
 
     var config = document.getElementById("_dash-config");
@@ -136,16 +142,11 @@
         if (staticChart && staticChart.getBoundingClientRect().height === 0) {
             staticChart = null;  // a chart the page does not show (a table-only view)
         }
-        Array.prototype.forEach.call(lateStyles, function (link) { link.media = "all"; });
+        if (bootstrapSubset) { linkBootstrap(); }
         if (first && mount) { takeOverWhenReady(); }
         if (inert.length) { loadApp(); }
     }
 
-    function stylesLoaded() {
-        return Array.prototype.every.call(lateStyles, function (link) {
-            return link.sheet !== null || link.hasAttribute("data-failed");
-        });
-    }
     if (inert.length) { askForTheApp(); }
     window.requestAnimationFrame(function () { window.setTimeout(start, 0); });
 
@@ -153,7 +154,7 @@
     function drawn() { return mount.querySelector(".js-plotly-plot .main-svg") !== null; }
 
     function ready() {
-        if (!stylesLoaded() || !mount.querySelector("main, .embed")) { return false; }
+        if (!bootstrapLoaded || !mount.querySelector("main, .embed")) { return false; }
         var chart = appChart();
         return !staticChart || drawn() || (chart !== null && chart.offsetHeight > 0);
     }

@@ -15,8 +15,8 @@ from barometer.web.first_view_style import (
     FIRST_VIEW_BOOTSTRAP,
     LANGS,
     VIEWS,
-    inline_style,
     sample_first_views,
+    style_text,
 )
 
 CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
@@ -57,14 +57,14 @@ def test_the_subset_has_every_bootstrap_selector_of_classes_the_first_views_use(
 
 def test_a_page_with_a_first_view_waits_for_no_stylesheet(client):
     head = head_of(client.get(PERMALINK).get_data(as_text=True))
-    subset, app_style = (inline_style(FIRST_VIEW_BOOTSTRAP), inline_style(APP_STYLE))
-    # the order of the rules: Bootstrap's (the subset, then all of it once applied), the app's
-    assert head.index(subset) < head.index("00-bootstrap.min.css") < head.index(app_style)
-    late, noscript = re.findall(r"<link [^>]*00-bootstrap\.min\.css[^>]*>", head)
-    assert late.startswith('<link media="print" data-after-first-paint rel="stylesheet"')
-    assert f"<noscript>{noscript}</noscript>" in head  # scripts off: applied as it comes
-    assert 'rel="stylesheet"' not in head.replace(late, "").replace(noscript, "")
+    subset, app_style = style_text(FIRST_VIEW_BOOTSTRAP), style_text(APP_STYLE)
     assert "body{margin:0" in subset and ".first-view" in app_style
+    # the order of the rules: Bootstrap's (the subset, then all of it once linked), the app's
+    written = re.search(r'<style id="first-view-bootstrap" data-href="(/assets/00-bootstrap\.min'
+                        r'\.css[^"]*)">(.*?)</style><noscript><link rel="stylesheet" href="\1">'
+                        r"</noscript>\s*<style>(.*?)</style>", head, re.S)
+    assert written and written.group(2) == subset and written.group(3) == app_style
+    assert 'rel="stylesheet"' not in head.replace(written.group(0), "")
 
 
 def test_without_a_first_view_the_stylesheets_stay_in_the_head(dataset, monkeypatch):
@@ -131,23 +131,27 @@ def test_the_first_views_look_the_same_under_the_subset_as_under_all_of_bootstra
 
 
 @pytest.mark.browser
-def test_the_app_takes_over_once_the_page_stylesheets_apply(browser, live_server):
+def test_the_app_takes_over_once_bootstrap_is_linked_and_loaded(browser, live_server):
     context = new_context(browser, viewport={"width": 1280, "height": 900})
     context.add_init_script("""
 new MutationObserver((_, observer) => {
   if (document.getElementById('react-entry-point') && !document.getElementById('first-view')
       && document.readyState !== 'loading') {
     observer.disconnect();
-    window.__stylesAtHandOver = Array.from(
-      document.querySelectorAll('link[data-after-first-paint]'),
-      (link) => [link.media, link.sheet ? link.sheet.cssRules.length : 0]);
+    window.__stylesAtHandOver = Array.from(document.styleSheets, (sheet) =>
+      [sheet.href ? new URL(sheet.href).pathname : sheet.ownerNode.id || 'inline',
+       sheet.cssRules.length]);
   }
 }).observe(document, {childList: true, subtree: true});""")
     page = context.new_page()
     console = ConsoleWatch(page)
     page.goto(live_server + PERMALINK)
     page.wait_for_function("() => window.__stylesAtHandOver")
-    [(media, rules)] = page.evaluate("() => window.__stylesAtHandOver")
-    assert media == "all" and rules > 1000  # all of Bootstrap, loaded and applied
+    sheets = page.evaluate("() => window.__stylesAtHandOver")
+    names = [name for name, _ in sheets]  # the components' own <style>s come first
+    at = names.index("first-view-bootstrap")
+    # all of Bootstrap, loaded, between the subset and the app's rules
+    assert names[at:at + 3] == ["first-view-bootstrap", "/assets/00-bootstrap.min.css", "inline"]
+    assert sheets[at + 1][1] > 1000 and sheets[at + 1][1] > 3 * sheets[at][1]
     assert console.errors == []
     context.close()

@@ -1,7 +1,8 @@
 """The first view's own stylesheet, written into the page's head: the Bootstrap rules that first
 views use (`vendor/first-view-bootstrap.css`) and the app's `assets/style.css`. Bootstrap itself
 then loads without holding up the first paint, and applies after it (`first_view_stylesheets`):
-the first view shows without waiting for 230 KB of Bootstrap to arrive and be parsed.
+the first view shows without waiting for 230 KB of Bootstrap to arrive and be parsed (its
+download and parsing come after the first paint).
 
 The Bootstrap subset is made by `make first-view-css`: the first views of `SAMPLE_ADDRESSES`
 (every page, language and kind of view), written by this module, are given to PurgeCSS, which
@@ -72,34 +73,34 @@ def sample_first_views(client) -> dict[str, str]:
     return views
 
 
-STYLESHEET_TAG = re.compile(r'<link rel="stylesheet" href="(/assets/[^"?]+)[^"]*">')
-LATE = "data-after-first-paint"
+STYLESHEET_TAG = re.compile(r'<link rel="stylesheet" href="((/assets/[^"?]+)[^"]*)">')
+SUBSET_ID = "first-view-bootstrap"
+"""The id of the subset's `<style>`; its `data-href` is Bootstrap's address, for first_view.js."""
 
 
 @lru_cache(maxsize=4)
-def inline_style(path: Path) -> str:
-    text = path.read_text(encoding="utf-8").removeprefix('@charset "UTF-8";')
-    return f"<style>{text}</style>"
+def style_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8").removeprefix('@charset "UTF-8";')
 
 
 def first_view_stylesheets(css: str) -> str:
     """The page's stylesheet links (Dash's, in the head) as a page with a first view has them:
-    no download holds up its first paint. Bootstrap's link gives way to the subset first views
-    use, written in, and follows it, loading meanwhile but not waited for (`media="print"`):
-    `assets/first_view.js` applies it once the first view is on the screen, before the app takes
-    over (with scripts off, a `<noscript>` copy does). The app's own `style.css` is written in
-    after it. The order of the rules is Bootstrap's, then the app's, as with the links."""
+    none holds up its first paint. Bootstrap's gives way to the subset first views use, written
+    in; `assets/first_view.js` links Bootstrap itself right after it once the first view is on
+    the screen, and the app takes over once it has loaded (with scripts off, a `<noscript>` copy
+    links it at once). The app's `style.css` is written in after them: the order of the rules is
+    Bootstrap's, then the app's, as with the links."""
     def written_in(match: re.Match) -> str:
-        link, path = match.group(0), match.group(1)
+        link, href, path = match.group(0), match.group(1), match.group(2)
         if path == "/assets/" + BOOTSTRAP.name:
-            late = link.replace("<link ", f'<link media="print" {LATE} ', 1)
-            return f"{inline_style(FIRST_VIEW_BOOTSTRAP)}{late}<noscript>{link}</noscript>"
+            return (f'<style id="{SUBSET_ID}" data-href="{href}">'
+                    f"{style_text(FIRST_VIEW_BOOTSTRAP)}</style><noscript>{link}</noscript>")
         if path == "/assets/" + APP_STYLE.name:
-            return inline_style(APP_STYLE)
+            return f"<style>{style_text(APP_STYLE)}</style>"
         return link
 
     page_css = STYLESHEET_TAG.sub(written_in, css)
-    if LATE not in page_css:
+    if SUBSET_ID not in page_css:
         raise ValueError(f"the page links no {BOOTSTRAP.name}: {css!r}")
     return page_css
 
