@@ -187,13 +187,27 @@
         cover = document.createElement("div");
         cover.className = "first-chart-cover";
         cover.setAttribute("aria-hidden", "true");
-        cover.style.left = (box.left + window.scrollX) + "px";
-        cover.style.top = (box.top + window.scrollY) + "px";
         cover.style.width = box.width + "px";
         cover.style.height = box.height + "px";
         staticChart.setAttribute("height", box.height);
         cover.appendChild(staticChart);
         document.body.appendChild(cover);
+        followAppChart();
+    }
+
+    function followAppChart() {
+        // the chart's box moves when something above it opens (the controls, on a phone): the
+        // cover moves with it, a frame at a time, as long as it is there
+        if (!cover) { return; }
+        var chart = appChart();
+        if (chart) {
+            var box = chart.getBoundingClientRect();
+            var left = (box.left + window.scrollX) + "px";
+            var top = (box.top + window.scrollY) + "px";
+            if (cover.style.left !== left) { cover.style.left = left; }
+            if (cover.style.top !== top) { cover.style.top = top; }
+        }
+        window.requestAnimationFrame(followAppChart);
     }
 
     function uncover() {

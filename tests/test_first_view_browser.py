@@ -142,3 +142,28 @@ def test_a_chart_download_asked_before_the_chart_library_has_run_still_arrives(b
         page.click("#download-svg")
     assert info.value.suggested_filename.endswith(".svg")
     context.close()
+
+
+def test_on_a_phone_the_static_chart_moves_with_the_app_chart_as_the_controls_open(browser,
+                                                                                   live_server):
+    """Until Plotly has drawn, the static chart lies over the app's chart box: "Change the view"
+    pushes that box down, and the static chart goes with it (it never covers the controls)."""
+    context = new_context(browser, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    console = ConsoleWatch(page)
+    page.route("**/plotly/**", lambda _route: None)  # the chart library never comes
+    page.goto(live_server + PAGES[0][0])
+    page.wait_for_function("() => !document.getElementById('first-view')")
+    cover, chart = page.locator(".first-chart-cover"), page.locator("#react-entry-point "
+                                                                    ".graph-slot")
+    before = chart.bounding_box()
+    assert cover.bounding_box() == before
+    page.get_by_role("button", name="Change the view").click()
+    page.wait_for_function("(top) => document.querySelector('#react-entry-point .graph-slot')"
+                           ".getBoundingClientRect().top > top + 100", arg=before["y"])
+    page.wait_for_timeout(100)  # a few frames
+    moved = chart.bounding_box()
+    assert abs(cover.bounding_box()["y"] - moved["y"]) < 1
+    assert page.locator("#explore-controls").bounding_box()["y"] + 100 < moved["y"]
+    assert console.errors == []
+    context.close()
