@@ -48,14 +48,17 @@ new MutationObserver((_, observer) => {
   const heading = document.querySelector('#first-view h1');
   if (heading) {
     observer.disconnect();
-    // the first frame with the question in it: where it stands, and what the table shows
-    requestAnimationFrame(() => { window.__firstFrame = {
-      top: heading.getBoundingClientRect().top, cells: firstViewCells()}; });
+    // the first frame with the question in it (the rest of the HTML may still be on its way):
+    // where it stands, and what the table shows
+    requestAnimationFrame(() => { const box = heading.getBoundingClientRect();
+      window.__firstFrame = {top: box.top, left: box.left, cells: firstViewCells()}; });
   }
 }).observe(document, {childList: true, subtree: true});
 document.addEventListener('DOMContentLoaded', () => {
   // the whole first view, read before any of the app's scripts has run
+  const box = document.querySelector('#first-view h1').getBoundingClientRect();
   window.__firstCells = firstViewCells();
+  window.__wholeFirstView = {top: box.top, left: box.left};
 });
 """
 
@@ -71,8 +74,12 @@ def test_the_app_takes_over_in_place_with_the_same_numbers(browser, live_server,
             else None)
     page.goto(live_server + path)
     page.wait_for_function("() => window.__firstCells && window.__firstFrame")
-    first_cells, first_frame = page.evaluate("() => [window.__firstCells, window.__firstFrame]")
-    assert first_cells and first_frame["cells"] == first_cells  # painted whole (rel=expect)
+    first_cells, first_frame, whole = page.evaluate(
+        "() => [window.__firstCells, window.__firstFrame, window.__wholeFirstView]")
+    # what the first frame shows stays in its place as the rest of the first view arrives
+    # (its last cell may be only partly read)
+    assert "\t".join(first_cells).startswith("\t".join(first_frame["cells"]))
+    assert (first_frame["top"], first_frame["left"]) == (whole["top"], whole["left"])
     page.wait_for_function("() => !document.getElementById('first-view')")
     app_cells = page.locator(f"#react-entry-point {table} td").all_inner_texts()
     assert app_cells == first_cells
@@ -169,4 +176,21 @@ def test_on_a_phone_the_static_chart_moves_with_the_app_chart_as_the_controls_op
     assert abs(cover.bounding_box()["y"] - moved["y"]) < 1
     assert page.locator("#explore-controls").bounding_box()["y"] + 100 < moved["y"]
     assert console.errors == []
+    context.close()
+
+
+def test_the_result_keeps_its_place_before_the_controls_beside_it_have_arrived(browser,
+                                                                               live_server):
+    """No stylesheet holds up the first paint, so the browser may paint the result before it has
+    read the controls' column, which comes after it in the HTML (and stands left of it): the
+    result stands where it will be, with or without that column."""
+    context = new_context(browser, java_script_enabled=False,
+                          viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + PAGES[0][0])
+    question = page.locator("#first-view h1")
+    whole = question.bounding_box()
+    page.evaluate("() => document.querySelector('#first-view aside').parentNode.remove()")
+    assert question.bounding_box() == whole
+    assert whole["x"] > 300  # beside the controls, which are on the left
     context.close()

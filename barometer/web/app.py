@@ -30,7 +30,6 @@ from barometer.web import ids
 from barometer.web.context import AppContext
 from barometer.web.first_view import (
     SETTING,
-    WHOLE_FIRST_VIEW,
     LinkPreview,
     first_view_html,
     plain_title,
@@ -182,7 +181,7 @@ def install_first_view(app: dash.Dash, app_ctx: AppContext,
         parts["scripts"] = without_unused_scripts(parts["scripts"])
         if first is not None:
             parts["scripts"], parts["renderer"] = scripts_after_first_paint(parts["scripts"])
-            parts["css"] = WHOLE_FIRST_VIEW + first_view_stylesheets(parts["css"])
+            parts["css"] = first_view_stylesheets(parts["css"])
             parts["app_entry"] = f'<div id="react-entry-point">{first}</div>'
         lang = request_lang(search)
         return plain(**parts).replace("<html>", f'<html lang="{lang}">', 1)

@@ -228,19 +228,10 @@ WRITERS: dict[str, Callable[[Mapping], str]] = {
 }
 
 
-FIRST_VIEW_END_ID = "first-view-end"
-WHOLE_FIRST_VIEW = f'<link rel="expect" href="#{FIRST_VIEW_END_ID}" blocking="render">'
-"""In the head of a page with a first view: the browser paints nothing before the first view's
-last element (an empty marker) is read. No stylesheet holds up the first paint any more
-(`first_view_style`), so the browser could otherwise paint the top of the result before the
-rest and the controls beside it have arrived, and move the result when they do. (Chromium 124
-and later; other browsers ignore it.)"""
-
-
 def first_view_html(layout) -> str:
     """The layout of the first render as the static page that stands in for it."""
     return (f'<div id="{FIRST_VIEW_ID}" class="first-view" aria-busy="false">'
-            f'{component_html(layout)}<span id="{FIRST_VIEW_END_ID}" hidden></span></div>')
+            f"{component_html(layout)}</div>")
 
 
 SCRIPT_TAG = re.compile(r'<script src="([^"]+)"></script>')

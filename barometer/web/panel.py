@@ -53,7 +53,7 @@ def page_layout(location_id: str, rid: ids.ResultIds, controls: list, lang: str,
             dbc.Col(html.Aside(controls, id=rid.controls, className="controls collapsed",
                                **{"aria-label": _("Controls")}), md=4, lg=3,
                     className="order-first"),
-        ]),
+        ], className="page-row"),
     ])
 
 
