@@ -155,3 +155,15 @@ new MutationObserver((_, observer) => {
     assert sheets[at + 1][1] > 1000 and sheets[at + 1][1] > 3 * sheets[at][1]
     assert console.errors == []
     context.close()
+
+
+def test_the_stylesheets_are_found_under_a_path_prefix_too():
+    from barometer.web.first_view_style import first_view_stylesheets
+
+    css = ('<link rel="stylesheet" href="/wbsb/assets/00-bootstrap.min.css?m=1">\n'
+           '<link rel="stylesheet" href="/wbsb/assets/style.css?m=2">')
+    written = first_view_stylesheets(css)
+    assert 'data-href="/wbsb/assets/00-bootstrap.min.css?m=1"' in written
+    assert written.count("<style") == 2 and written.count('rel="stylesheet"') == 1  # <noscript>
+    with pytest.raises(ValueError, match="00-bootstrap.min.css"):
+        first_view_stylesheets('<link rel="stylesheet" href="/assets/other.css">')

@@ -73,7 +73,9 @@ def sample_first_views(client) -> dict[str, str]:
     return views
 
 
-STYLESHEET_TAG = re.compile(r'<link rel="stylesheet" href="((/assets/[^"?]+)[^"]*)">')
+STYLESHEET_TAG = re.compile(r'<link rel="stylesheet" href="(([^"?]*/assets/[^"?]+)[^"]*)">')
+"""A stylesheet link of Dash's: (its address, the address less the query; under the app's path
+prefix, if it has one)."""
 SUBSET_ID = "first-view-bootstrap"
 """The id of the subset's `<style>`; its `data-href` is Bootstrap's address, for first_view.js."""
 
@@ -92,10 +94,10 @@ def first_view_stylesheets(css: str) -> str:
     Bootstrap's, then the app's, as with the links."""
     def written_in(match: re.Match) -> str:
         link, href, path = match.group(0), match.group(1), match.group(2)
-        if path == "/assets/" + BOOTSTRAP.name:
+        if path.endswith("/assets/" + BOOTSTRAP.name):
             return (f'<style id="{SUBSET_ID}" data-href="{href}">'
                     f"{style_text(FIRST_VIEW_BOOTSTRAP)}</style><noscript>{link}</noscript>")
-        if path == "/assets/" + APP_STYLE.name:
+        if path.endswith("/assets/" + APP_STYLE.name):
             return f"<style>{style_text(APP_STYLE)}</style>"
         return link
 
