@@ -1,18 +1,18 @@
 /* The first view (the page as the server rendered it, see barometer/web/first_view.py) is on the
    screen before any of the app's scripts, and before Bootstrap (its own rules are in the page's
    head; Bootstrap is linked once it is painted). The server leaves the scripts' tags inert
-   (`data-src`), with
-   this file as the page's one deferred script: it asks for them at once, with the renderer's
-   first requests, but runs them, and moves or measures anything, only once a frame with the
-   first view has been painted. React renders the app into the mount point, hidden and out of
-   the flow; once the app is laid out (its chart's slot keeps the chart's height), the app takes
-   the first view's place, and the static chart stays over the slot until Plotly has drawn
-   there. Plotly itself waits for a quiet moment, the pointer on the chart, or the app's first
-   answer: the controls answer first. The numbers never leave their place. */
+   (`data-src`), with this file as the page's one deferred script: it asks for them at once,
+   with the renderer's first requests, but runs them, and moves or measures anything, only once
+   a frame with the first view has been painted. React renders the app into the mount point,
+   hidden and out of the flow; once the app is laid out (its chart's slot keeps the chart's
+   height), the app takes the first view's place, and the static chart stays over the slot until
+   Plotly has drawn there. Plotly itself waits for a quiet moment, the pointer on the chart, or
+   the app's first answer: the controls answer first. The numbers never leave their place. */
 (function () {
     var first = document.getElementById("first-view");
     var mount = document.getElementById("react-entry-point");
     var inert = document.querySelectorAll("script[data-src]");
+    var CHART_LIBRARY = "plotly/package_data/plotly.min.js";
     // the first view's own Bootstrap rules, in the head; Bootstrap itself is linked after them
     // once the first view is on the screen (the app's rules, written in after it, still come
     // last), and the app takes over once it has loaded
@@ -26,7 +26,6 @@
         link.onload = link.onerror = function () { bootstrapLoaded = true; };
         bootstrapSubset.parentNode.insertBefore(link, bootstrapSubset.nextSibling);
     }
-    var CHART_LIBRARY = "plotly/package_data/plotly.min.js";
 
     var config = document.getElementById("_dash-config");
     var prefix = (config ? JSON.parse(config.textContent).requests_pathname_prefix : "/") || "/";

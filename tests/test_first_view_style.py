@@ -73,7 +73,7 @@ def test_without_a_first_view_the_stylesheets_stay_in_the_head(dataset, monkeypa
     monkeypatch.setenv("BAROMETER_SSR", "0")
     page = create_app(dataset).server.test_client().get(PERMALINK).get_data(as_text=True)
     head = head_of(page)
-    assert "<style>" not in head and "data-after-first-paint" not in page
+    assert "<style>" not in head and "first-view-bootstrap" not in page
     assert re.search(r'<link rel="stylesheet" href="/assets/00-bootstrap\.min\.css', head)
 
 
